@@ -1,0 +1,15 @@
+import { defineCommand } from 'citty';
+import { planArg } from '../shared-args.js';
+
+export default defineCommand({
+  meta: { name: 'validate', description: 'Check a plan: every problem with FILE:LINE:COL, exit 0 (valid) or 2 (invalid)' },
+  args: { ...planArg },
+  async run({ args }) {
+    const { loadPlanFile } = await import('../plan-file.js');
+    const { printOut } = await import('../../report/print.js');
+    const { plan } = loadPlanFile(args.plan);
+    const deps = plan.tasks.reduce((n, t) => n + t.deps.length, 0);
+    const s = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    printOut(`${args.plan}: valid: ${s(plan.tasks.length, 'task')}, ${s(deps, 'dependency').replace('dependencys', 'dependencies')}, ${s(plan.waves.length, 'wave')}`);
+  },
+});

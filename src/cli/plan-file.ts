@@ -1,0 +1,53 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PlanReadError } from '../errors.js';
+import { compilePlan, type Plan } from '../plan/compile.js';
+import { parsePlanText } from '../plan/load.js';
+import type { PlanInput } from '../plan/types.gen.js';
+import { validatePlan } from '../plan/validate.js';
+
+const MAX_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** Reads a plan file as text, with a clear error when it is missing, a folder, unreadable or absurdly large. */
+export function readPlanFile(file: string): string {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) throw new PlanReadError(file, 'it is a directory (give the path of a plan file, e.g. aad.yaml)');
+    size = st.size;
+  } catch (err) {
+    if (err instanceof PlanReadError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new PlanReadError(file, code === 'ENOENT' ? 'no such file' : String((err as Error).message), { cause: err });
+  }
+  if (size > MAX_PLAN_BYTES) throw new PlanReadError(file, `it is ${Math.round(size / 1048576)} MB; plans are limited to 64 MB`);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new PlanReadError(file, (err as Error).message, { cause: err });
+  }
+}
+
+/** A plan read, validated and compiled from its text. */
+export interface LoadedPlan {
+  file: string;
+  text: string;
+  input: PlanInput;
+  plan: Plan;
+}
+
+/** Parses, validates and compiles plan text; throws PlanInvalidError with every problem. */
+export function loadPlanText(text: string, file: string): LoadedPlan {
+  const input = validatePlan(parsePlanText(text, file));
+  return { file, text, input, plan: compilePlan(input) };
+}
+
+/** Reads, validates and compiles a plan file. */
+export function loadPlanFile(file: string): LoadedPlan {
+  return loadPlanText(readPlanFile(file), file);
+}
+
+/** The absolute path of a plan argument. */
+export function resolvePlanPath(arg: string | undefined): string {
+  return resolve(arg ?? 'aad.yaml');
+}

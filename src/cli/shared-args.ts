@@ -1,0 +1,25 @@
+import type { ArgsDef } from 'citty';
+
+/** Flags shared by the commands that read a run home. */
+export const homeArgs = {
+  home: { type: 'string', description: 'Folder holding the runs (default: $AAD_HOME, else ./.aad)', valueHint: 'DIR' },
+} as const satisfies ArgsDef;
+
+/** The plan file argument. */
+export const planArg = {
+  plan: { type: 'positional', required: false, default: 'aad.yaml', description: 'Plan file (default: ./aad.yaml)' },
+} as const satisfies ArgsDef;
+
+/** Flags of the commands that drive a run (`run`, `resume`). */
+export const driveArgs = {
+  'max-parallel': { type: 'string', description: 'How many tasks at once (default: plan max_parallel, else the number of CPUs)', valueHint: 'N' },
+  'fail-fast': { type: 'boolean', description: 'Stop starting tasks after the first failure and cancel the running ones' },
+  json: { type: 'boolean', description: 'Print the run events as JSON lines on stdout, nothing else' },
+  quiet: { type: 'boolean', description: 'Print only the final summary' },
+  ...homeArgs,
+} as const satisfies ArgsDef;
+
+/** The run id argument (latest run when omitted). */
+export const runIdArg = {
+  run_id: { type: 'positional', required: false, description: 'Run id (default: the latest run)' },
+} as const satisfies ArgsDef;

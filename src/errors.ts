@@ -1,0 +1,61 @@
+/** A problem found in a plan, with its 1-based position in the file. */
+export interface PlanIssue {
+  /** Key path such as `tasks[2].timeout_sec`; empty for the whole document. */
+  path: string;
+  message: string;
+  line: number;
+  col: number;
+  /** Length of the offending span on its line, for the `~~~` underline. */
+  length?: number;
+}
+
+/** An error of the user's making (or of aad's surroundings) with a stable code and exit code. */
+export abstract class AadError extends Error {
+  abstract readonly code: `AAD_${string}`;
+  abstract readonly exitCode: 1 | 2 | 3 | 4;
+}
+
+/** The plan file is not valid: every problem found, with positions. */
+export class PlanInvalidError extends AadError {
+  readonly code = 'AAD_PLAN_INVALID';
+  readonly exitCode = 2;
+  constructor(
+    readonly file: string,
+    readonly issues: PlanIssue[],
+    readonly source?: string,
+  ) {
+    super(`${file}: ${issues.length} problem${issues.length === 1 ? '' : 's'}`);
+  }
+}
+
+/** The plan file could not be read. */
+export class PlanReadError extends AadError {
+  readonly code = 'AAD_PLAN_UNREADABLE';
+  readonly exitCode = 2;
+  constructor(readonly file: string, reason: string, options?: { cause?: unknown }) {
+    super(`cannot read plan ${file}: ${reason}`, options);
+  }
+}
+
+/** Bad flags or arguments on the command line. */
+export class UsageError extends AadError {
+  readonly code = 'AAD_USAGE';
+  readonly exitCode = 2;
+}
+
+/** A run id, task id or attempt that does not exist. */
+export class NotFoundError extends AadError {
+  readonly code = 'AAD_NOT_FOUND';
+  readonly exitCode = 2;
+}
+
+/** The run is not in a state that allows the command (resume a running run, cancel a finished one…). */
+export class RunStateError extends AadError {
+  readonly code = 'AAD_RUN_STATE';
+  readonly exitCode = 2;
+}
+
+/** For exhaustive switches: fails to compile when a case is missing. */
+export function unreachable(x: never): never {
+  throw new Error(`unreachable: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,91 @@
+import type { Dag } from './dag.js';
+import { dependentsOf } from './dag.js';
+
+/** What `aad graph` shows, as plain data. */
+export interface GraphView {
+  goal?: string;
+  dag: Dag;
+  waves: number[][];
+  critical: number[];
+  /** Estimated duration in task-lengths (equal weights) or milliseconds when history gives weights. */
+  estimate: { value: number; unit: 'tasks' | 'ms'; parallel: number };
+  describe?: (i: number) => string | undefined;
+}
+
+type Paint = (style: 'bold' | 'dim' | 'cyan' | 'yellow', text: string) => string;
+
+/** Renders the DAG as an indented tree (dependents under their dependency), its waves, critical path and estimate, within `width` columns. */
+export function renderGraph(view: GraphView, paint: Paint, width = 80): string {
+  const { dag } = view;
+  const out: string[] = [];
+  if (view.goal) out.push(paint('bold', `Goal: ${view.goal}`), '');
+  out.push(paint('bold', `Tasks (${dag.ids.length})`));
+  const dependents = dependentsOf(dag);
+  const shown = new Set<number>();
+  const walk = (v: number, prefix: string, last: boolean, top: boolean) => {
+    const branch = top ? '' : last ? '└─ ' : '├─ ';
+    const again = shown.has(v);
+    const deps = dag.deps[v]!;
+    const extra = deps.length > 1 && !top ? paint('dim', ` (after ${deps.map((d) => dag.ids[d]).join(', ')})`) : '';
+    const desc = view.describe?.(v);
+    const label = dag.ids[v]! + (again ? paint('dim', ' ↑') : extra + (desc ? paint('dim', ` — ${desc}`) : ''));
+    out.push(clip(prefix + branch + label, width));
+    if (again) return;
+    shown.add(v);
+    const kids = dependents[v]!;
+    const childPrefix = top ? prefix : prefix + (last ? '   ' : '│  ');
+    kids.forEach((k, i) => walk(k, childPrefix, i === kids.length - 1, false));
+  };
+  dag.ids.forEach((_, i) => {
+    if (dag.deps[i]!.length === 0) walk(i, '  ', true, true);
+  });
+  if (shown.size < dag.ids.length) out.push(paint('dim', '  (↑ marks a task shown above)'));
+
+  out.push('', paint('bold', `Waves (${view.waves.length})`));
+  const names = (w: number[]) => w.map((i) => dag.ids[i]!);
+  const inline = view.waves.map((w) => (w.length === 1 ? names(w)[0] : `[${names(w).join(', ')}]`)).join(' → ');
+  if (inline.length + 2 <= width) out.push(`  ${inline}`);
+  else view.waves.forEach((w, k) => out.push(...wrapList(`  ${String(k + 1).padStart(3)}  `, names(w), width)));
+
+  out.push('', paint('bold', `Critical path (${view.critical.length} task${view.critical.length === 1 ? '' : 's'})`));
+  out.push(...wrapList('  ', view.critical.map((i) => dag.ids[i]!), width, ' → '));
+  const e = view.estimate;
+  const est = e.unit === 'ms' ? formatMs(e.value) + ' (from earlier runs)' : `${e.value} task-length${e.value === 1 ? '' : 's'} (equal weights: no run history yet)`;
+  out.push('', `${paint('bold', 'Estimate')}  ${est}, at ${e.parallel} in parallel`);
+  return out.join('\n');
+}
+
+function clip(s: string, width: number): string {
+  // Colour codes do not take columns; only clip plain text that is too long.
+  return s.includes('\x1b') || [...s].length <= width ? s : [...s].slice(0, width - 1).join('') + '…';
+}
+
+function wrapList(first: string, items: string[], width: number, sep = ', '): string[] {
+  const lines: string[] = [];
+  let cur = first;
+  const indent = ' '.repeat(first.length);
+  items.forEach((it, i) => {
+    const piece = it + (i < items.length - 1 ? sep.trimEnd() : '');
+    if (cur.length + piece.length + 1 > width && cur.trim() !== '') {
+      lines.push(cur.trimEnd());
+      cur = indent;
+    }
+    cur += piece + (i < items.length - 1 ? (sep.startsWith(' ') ? ' ' : ' ') : '');
+  });
+  lines.push(cur.trimEnd());
+  return lines;
+}
+
+/** `1.2s`, `3m 04s`, `850ms`. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return m < 60 ? `${m}m ${String(s).padStart(2, '0')}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** Lower bound of a schedule's length: max(critical path, total work / parallel). */
+export function estimateMakespan(critical: number, total: number, parallel: number): number {
+  return Math.max(critical, Math.ceil(total / Math.max(1, parallel)));
+}

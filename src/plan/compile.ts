@@ -1,0 +1,158 @@
+import { criticalPath, remainingWork, topologicalOrder, waves, type Dag } from '../graph/dag.js';
+import type { Command, Defaults, PlanInput, TaskInput } from './types.gen.js';
+
+/** How a command is run. */
+export type Cmd =
+  /** A shell script for `/bin/sh -c`. */
+  | { kind: 'shell'; script: string }
+  /** An argv run directly (an array in the plan, or a string without shell syntax). */
+  | { kind: 'argv'; argv: string[]; source?: string };
+
+/** A rollback: a command, or the built-in git restore. */
+export type Rollback = Cmd | { kind: 'git' };
+
+/** A task with defaults applied and values normalised. */
+export interface Task {
+  id: string;
+  /** Position in plan order. */
+  index: number;
+  cmd: Cmd;
+  deps: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Per attempt; undefined for no limit. */
+  timeoutMs?: number;
+  killGraceMs: number;
+  retries: number;
+  /** Wait before retry k is backoffMs[min(k-1, length-1)]. */
+  backoffMs: number[];
+  outputs: string[];
+  rollback?: Rollback;
+  rollbackTimeoutMs?: number;
+  rollbackOnCancel: boolean;
+  description?: string;
+}
+
+/** A compiled plan: tasks and the DAG facts the scheduler and `graph` need. */
+export interface Plan {
+  goal?: string;
+  artifactsDir?: string;
+  maxParallel?: number;
+  onEscalation?: Cmd;
+  tasks: Task[];
+  byId: Map<string, Task>;
+  dag: Dag;
+  /** Task indices in deterministic topological order. */
+  order: number[];
+  /** Indices of tasks that can run together, wave by wave. */
+  waves: number[][];
+  /** For each task, the number of tasks on the longest path from it to the end, itself included. */
+  remaining: number[];
+  /** The longest path, as task indices. */
+  critical: number[];
+}
+
+const DEFAULT_KILL_GRACE_SEC = 5;
+
+/** Applies defaults, normalises every task and builds the DAG; the input must have passed validatePlan. */
+export function compilePlan(input: PlanInput): Plan {
+  const d: Defaults = input.defaults ?? {};
+  const meta = {
+    goal: input.goal,
+    artifactsDir: input.artifacts_dir,
+    maxParallel: input.max_parallel,
+    onEscalation: input.on_escalation === undefined ? undefined : toCmd(input.on_escalation),
+  };
+  return buildPlan(meta, input.tasks.map((t, index) => compileTask(t, d, index)));
+}
+
+/** The plan restricted to `ids` and everything they depend on, transitively (for `--only`). */
+export function restrictPlan(plan: Plan, ids: readonly string[]): Plan {
+  const keep = new Set<string>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (keep.has(id)) continue;
+    keep.add(id);
+    stack.push(...plan.byId.get(id)!.deps);
+  }
+  const tasks = plan.tasks.filter((t) => keep.has(t.id)).map((t, index) => ({ ...t, index }));
+  return buildPlan(plan, tasks);
+}
+
+type PlanMeta = Pick<Plan, 'goal' | 'artifactsDir' | 'maxParallel' | 'onEscalation'>;
+
+function buildPlan(meta: PlanMeta, tasks: Task[]): Plan {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const dag: Dag = { ids: tasks.map((t) => t.id), deps: tasks.map((t) => t.deps.map((id) => byId.get(id)!.index)) };
+  return {
+    goal: meta.goal,
+    artifactsDir: meta.artifactsDir,
+    maxParallel: meta.maxParallel,
+    onEscalation: meta.onEscalation,
+    tasks,
+    byId,
+    dag,
+    order: topologicalOrder(dag),
+    waves: waves(dag),
+    remaining: remainingWork(dag),
+    critical: criticalPath(dag).path,
+  };
+}
+
+function compileTask(t: TaskInput, d: Defaults, index: number): Task {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...d.env, ...t.env })) env[k] = String(v);
+  const timeoutSec = t.timeout_sec ?? d.timeout_sec;
+  const backoff = t.retry_backoff_sec ?? d.retry_backoff_sec ?? 0;
+  const rollback = t.rollback ?? d.rollback;
+  const rollbackTimeoutSec = t.rollback_timeout_sec ?? d.rollback_timeout_sec ?? timeoutSec;
+  return {
+    id: t.id,
+    index,
+    cmd: toCmd(t.cmd),
+    deps: [...new Set(t.depends_on ?? [])],
+    cwd: t.cwd ?? d.cwd ?? '.',
+    env,
+    timeoutMs: timeoutSec === undefined ? undefined : secToMs(timeoutSec),
+    killGraceMs: secToMs(t.kill_grace_sec ?? d.kill_grace_sec ?? DEFAULT_KILL_GRACE_SEC),
+    retries: t.retries ?? d.retries ?? 0,
+    backoffMs: (Array.isArray(backoff) ? backoff : [backoff]).map(secToMs),
+    outputs: t.outputs ?? d.outputs ?? [],
+    rollback: rollback === undefined ? undefined : rollback === 'git' ? { kind: 'git' } : toCmd(rollback),
+    rollbackTimeoutMs: rollbackTimeoutSec === undefined ? undefined : secToMs(rollbackTimeoutSec),
+    rollbackOnCancel: t.rollback_on_cancel ?? d.rollback_on_cancel ?? false,
+    description: t.description ?? d.description,
+  };
+}
+
+function secToMs(s: number): number {
+  return Math.round(s * 1000);
+}
+
+// Words that only a shell understands as the first word of a command.
+const SHELL_WORDS = new Set([
+  '.', ':', 'alias', 'bg', 'break', 'case', 'cd', 'command', 'continue', 'do', 'done', 'elif', 'else', 'esac',
+  'eval', 'exec', 'exit', 'export', 'fg', 'fi', 'for', 'function', 'getopts', 'hash', 'if', 'jobs', 'local',
+  'read', 'readonly', 'return', 'select', 'set', 'shift', 'source', 'then', 'times', 'trap', 'type', 'ulimit',
+  'umask', 'unalias', 'unset', 'until', 'wait', 'while',
+]);
+const PLAIN_WORDS = /^[A-Za-z0-9_\-./:@%+,]+(?: +[A-Za-z0-9_\-./:=@%+,]+)*$/;
+
+/** Normalises a plan command: argv stays argv; a string without shell syntax becomes argv (as make does), else a shell script. */
+export function toCmd(c: Command): Cmd {
+  if (Array.isArray(c)) return { kind: 'argv', argv: [...c] };
+  const s = c.trim();
+  if (PLAIN_WORDS.test(s)) {
+    const argv = s.split(/ +/);
+    if (!SHELL_WORDS.has(argv[0]!)) return { kind: 'argv', argv, source: c };
+  }
+  return { kind: 'shell', script: c };
+}
+
+/** The command as a person would type it. */
+export function formatCmd(c: Cmd | Rollback): string {
+  if (c.kind === 'shell') return c.script;
+  if (c.kind === 'git') return 'git (built-in)';
+  return c.source ?? c.argv.map((a) => (/^[A-Za-z0-9_\-./:=@%+,]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}

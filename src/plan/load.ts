@@ -1,0 +1,113 @@
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document } from 'yaml';
+import { PlanInvalidError, type PlanIssue } from '../errors.js';
+
+/** A path into the plan document: keys and array indices. */
+export type DocPath = readonly (string | number)[];
+
+/** A parsed plan document that can say where any path lies in the source. */
+export interface LoadedDocument {
+  file: string;
+  source: string;
+  data: unknown;
+  /** Position of the value (or, with `key`, of the key) at `path`; the nearest existing parent otherwise. */
+  locate(path: DocPath, target?: 'key' | 'value'): { line: number; col: number; length: number };
+}
+
+const MAX_ALIASES = 100;
+const MAX_DEPTH = 64;
+
+/** Formats a path as `tasks[2].timeout_sec`. */
+export function formatPath(path: DocPath): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out === '' ? seg : `.${seg}`;
+  return out;
+}
+
+/** Parses YAML text into a document with positions; throws PlanInvalidError on syntax errors, alias bombs or absurd nesting. */
+export function parsePlanText(source: string, file: string): LoadedDocument {
+  const lineCounter = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    throw new PlanInvalidError(file, [{ path: '', message: tooDeep(err), line: 1, col: 1 }], source);
+  }
+  const pos = (offset: number) => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  if (doc.errors.length > 0) {
+    const issues: PlanIssue[] = doc.errors.map((e) => ({
+      path: '',
+      message: `YAML syntax error: ${firstLine(e.message)}`,
+      ...pos(e.pos[0]),
+      length: Math.max(1, Math.min(e.pos[1] - e.pos[0], 80)),
+    }));
+    throw new PlanInvalidError(file, issues, source);
+  }
+  const depth = measureDepth(doc.contents as Node | null);
+  if (depth > MAX_DEPTH) {
+    throw new PlanInvalidError(file, [{ path: '', message: `the document is nested ${depth} levels deep; at most ${MAX_DEPTH} are allowed`, line: 1, col: 1 }], source);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    const message = err instanceof ReferenceError && /alias/i.test(err.message)
+      ? `too many YAML aliases (more than ${MAX_ALIASES} expansions): refusing a possible alias bomb`
+      : tooDeep(err);
+    throw new PlanInvalidError(file, [{ path: '', message, line: 1, col: 1 }], source);
+  }
+
+  const locate: LoadedDocument['locate'] = (path, target = 'value') => {
+    let node = doc.contents as Node | null;
+    let best = node?.range ? node.range : [0, 0];
+    for (let i = 0; i < path.length && node; i++) {
+      const seg = path[i];
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        const last = i === path.length - 1;
+        if (last && target === 'key' && isScalar(pair.key) && pair.key.range) {
+          best = pair.key.range;
+          break;
+        }
+        node = (pair.value as Node | null) ?? null;
+        const r = node?.range ?? (isScalar(pair.key) ? pair.key.range : undefined);
+        if (r) best = r;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = (node.items[seg] as Node | undefined) ?? null;
+        if (node?.range) best = node.range;
+      } else break;
+    }
+    const [start = 0, end = 0] = best;
+    const p = pos(start);
+    const lineEnd = source.indexOf('\n', start);
+    const span = Math.min(end, lineEnd === -1 ? source.length : lineEnd) - start;
+    return { ...p, length: Math.max(1, span) };
+  };
+  return { file, source, data, locate };
+}
+
+function measureDepth(root: Node | null): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) return d;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) stack.push([isPair(item) ? item.value : item, d + 1]);
+    }
+  }
+  return max;
+}
+
+function tooDeep(err: unknown): string {
+  if (err instanceof RangeError) return 'the document is nested too deeply to read';
+  return `cannot parse YAML: ${err instanceof Error ? firstLine(err.message) : String(err)}`;
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}

@@ -1,0 +1,35 @@
+/** Edit distance between two strings (Levenshtein), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The closest candidate to `word` when it is close enough to be a likely typo, else undefined. */
+export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return bestDist <= limit ? best : undefined;
+}
+
+/** ` (did you mean "x"?)` or the empty string. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const s = suggest(word, candidates);
+  return s === undefined ? '' : ` (did you mean "${s}"?)`;
+}

@@ -1,0 +1,174 @@
+/* Generated from schema/aad.schema.json by `npm run gen:types`. Do not edit. */
+/**
+ * Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.
+ *
+ * Example: `on_escalation: ./notify.sh`
+ */
+export type Command = string | [string, ...string[]];
+/**
+ * Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.
+ *
+ * Example: `cwd: packages/app`
+ */
+export type Cwd = string;
+/**
+ * Time limit of each attempt, in seconds (> 0). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.
+ *
+ * Example: `timeout_sec: 300`
+ */
+export type TimeoutSec = number;
+/**
+ * Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0). Default: 5.
+ *
+ * Example: `kill_grace_sec: 10`
+ */
+export type KillGraceSec = number;
+/**
+ * How many times a failed attempt is tried again (an integer >= 0; the task runs at most `retries + 1` times). Default: 0.
+ *
+ * Example: `retries: 2`
+ */
+export type Retries = number;
+/**
+ * Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.
+ *
+ * Example: `retry_backoff_sec: [1, 3, 10]`
+ */
+export type RetryBackoffSec = number | [number, ...number[]];
+/**
+ * Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.
+ *
+ * Example: `outputs: ["dist/**", report.json]`
+ */
+export type Outputs = string[];
+/**
+ * Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree before the first attempt and restores the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`. Default: none.
+ *
+ * Examples: `rollback: ./undo.sh`, `rollback: git`
+ */
+export type Command1 = string | [string, ...string[]];
+/**
+ * Time limit of the rollback, in seconds (> 0). Default: the task's `timeout_sec`.
+ *
+ * Example: `rollback_timeout_sec: 60`
+ */
+export type RollbackTimeoutSec = number;
+/**
+ * Also run the rollback when the task is cancelled while running. Default: false.
+ *
+ * Example: `rollback_on_cancel: true`
+ */
+export type RollbackOnCancel = boolean;
+/**
+ * What the task does, for people. Shown by `aad graph`.
+ *
+ * Example: `description: Compile the app`
+ */
+export type Description = string;
+/**
+ * A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.
+ *
+ * Example: `build`
+ */
+export type TaskId = string;
+/**
+ * The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.
+ *
+ * Examples: `cmd: npm run build`, `cmd: [node, build.js]`
+ */
+export type Command2 = string | [string, ...string[]];
+
+/**
+ * An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.
+ */
+export interface PlanInput {
+  /**
+   * Version of the plan language. Optional; the only version is 1.
+   *
+   * Example: `version: 1`
+   */
+  version?: 1;
+  /**
+   * What the plan is for, in free text. Shown by `aad graph`.
+   *
+   * Example: `goal: "Ship the release"`
+   */
+  goal?: string;
+  /**
+   * Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).
+   *
+   * Example: `artifacts_dir: dist-artifacts`
+   */
+  artifacts_dir?: string;
+  /**
+   * How many tasks may run at once. `aad run --max-parallel N` wins over it. Default: the number of CPUs.
+   *
+   * Example: `max_parallel: 4`
+   */
+  max_parallel?: number;
+  on_escalation?: Command;
+  defaults?: Defaults;
+  /**
+   * The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.
+   *
+   * @minItems 1
+   */
+  tasks: [TaskInput, ...TaskInput[]];
+}
+/**
+ * Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.
+ *
+ * Example: `defaults: { timeout_sec: 600, retries: 1 }`
+ */
+export interface Defaults {
+  cwd?: Cwd;
+  env?: Env;
+  timeout_sec?: TimeoutSec;
+  kill_grace_sec?: KillGraceSec;
+  retries?: Retries;
+  retry_backoff_sec?: RetryBackoffSec;
+  outputs?: Outputs;
+  rollback?: Command1;
+  rollback_timeout_sec?: RollbackTimeoutSec;
+  rollback_on_cancel?: RollbackOnCancel;
+  description?: Description;
+}
+/**
+ * Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL) are masked as `***` in everything aad writes.
+ *
+ * Example: `env: { NODE_ENV: production }`
+ */
+export interface Env {
+  [k: string]: string | number | boolean;
+}
+/**
+ * A task: a command with its dependencies, limits and failure handling.
+ *
+ * Example:
+ * ```yaml
+ * - id: build
+ *   cmd: npm run build
+ *   depends_on: [lint]
+ * ```
+ */
+export interface TaskInput {
+  id: TaskId;
+  cmd: Command2;
+  /**
+   * Ids of the tasks that must succeed before this one starts. Default: none.
+   *
+   * Example: `depends_on: [lint, test]`
+   */
+  depends_on?: TaskId[];
+  cwd?: Cwd;
+  env?: Env;
+  timeout_sec?: TimeoutSec;
+  kill_grace_sec?: KillGraceSec;
+  retries?: Retries;
+  retry_backoff_sec?: RetryBackoffSec;
+  outputs?: Outputs;
+  rollback?: Command1;
+  rollback_timeout_sec?: RollbackTimeoutSec;
+  rollback_on_cancel?: RollbackOnCancel;
+  description?: Description;
+}

@@ -1,0 +1,110 @@
+import type { ErrorObject } from 'ajv';
+import { PlanInvalidError, type PlanIssue } from '../errors.js';
+import { findCycles } from '../graph/dag.js';
+import { formatPath, type DocPath, type LoadedDocument } from './load.js';
+import { explainSchemaErrors } from './schema-messages.js';
+import { didYouMean } from './suggest.js';
+import type { PlanInput } from './types.gen.js';
+import { validate as validateSchema } from './validator.gen.js';
+
+type Problem = { path: DocPath; target?: 'key' | 'value'; message: string };
+
+/** Checks a loaded document against the schema and the semantic rules; returns the plan or throws PlanInvalidError with every problem. */
+export function validatePlan(doc: LoadedDocument): PlanInput {
+  const problems: Problem[] = [];
+  if (doc.data === null || doc.data === undefined) {
+    problems.push({ path: [], message: 'the plan is empty: it needs at least a "tasks" list' });
+  } else if (!validateSchema(doc.data)) {
+    problems.push(...explainSchemaErrors((validateSchema as unknown as { errors: ErrorObject[] }).errors));
+  }
+  problems.push(...checkSemantics(doc.data));
+  if (problems.length > 0) {
+    const issues: PlanIssue[] = problems.map((p) => ({
+      path: formatPath(p.path),
+      message: p.message,
+      ...doc.locate(p.path, p.target),
+    }));
+    issues.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw new PlanInvalidError(doc.file, issues, doc.source);
+  }
+  return doc.data as PlanInput;
+}
+
+interface LooseTask {
+  id?: unknown;
+  depends_on?: unknown;
+  outputs?: unknown;
+}
+
+/** Semantic rules the schema cannot express; tolerant of a document that also fails the schema. */
+function checkSemantics(data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const tasks = (data as { tasks?: unknown } | null)?.tasks;
+  if (!Array.isArray(tasks)) return problems;
+  const list = tasks.map((t) => (t && typeof t === 'object' ? (t as LooseTask) : {}));
+  const idOf = (t: LooseTask) => (typeof t.id === 'string' ? t.id : undefined);
+
+  const byLower = new Map<string, number>();
+  list.forEach((t, i) => {
+    const id = idOf(t);
+    if (id === undefined) return;
+    const first = byLower.get(id.toLowerCase());
+    if (first === undefined) byLower.set(id.toLowerCase(), i);
+    else {
+      const other = idOf(list[first]!)!;
+      const same = other === id ? '' : ` ("${other}", ignoring case)`;
+      problems.push({ path: ['tasks', i, 'id'], message: `duplicate task id "${id}": tasks[${first}] has it already${same}` });
+    }
+  });
+
+  const ids = list.map(idOf).filter((x): x is string => x !== undefined);
+  const indexOf = new Map<string, number>();
+  list.forEach((t, i) => {
+    const id = idOf(t);
+    if (id !== undefined && !indexOf.has(id)) indexOf.set(id, i);
+  });
+  const deps: number[][] = list.map(() => []);
+  list.forEach((t, i) => {
+    const ds = Array.isArray(t.depends_on) ? t.depends_on : [];
+    ds.forEach((d, j) => {
+      if (typeof d !== 'string') return;
+      const path = ['tasks', i, 'depends_on', j];
+      if (d === idOf(t)) problems.push({ path, message: `task "${d}" depends on itself` });
+      else if (!indexOf.has(d)) {
+        const caseHint = ids.find((x) => x.toLowerCase() === d.toLowerCase());
+        const hint = caseHint ? ` (did you mean "${caseHint}"? ids are matched exactly)` : didYouMean(d, ids);
+        problems.push({ path, message: `unknown task "${d}" in depends_on${hint}` });
+      } else deps[i]!.push(indexOf.get(d)!);
+    });
+  });
+
+  const dag = { ids: list.map((t, i) => idOf(t) ?? `tasks[${i}]`), deps };
+  for (const cycle of findCycles(dag)) {
+    if (cycle.length === 2) continue; // a self-dependency, reported above
+    const at = indexOf.get(cycle[0]!)!;
+    problems.push({ path: ['tasks', at, 'depends_on'], message: `dependency cycle: ${cycle.join(' → ')}` });
+  }
+
+  list.forEach((t, i) => {
+    if (!Array.isArray(t.outputs)) return;
+    t.outputs.forEach((p, j) => {
+      if (typeof p === 'string' && escapesCwd(p)) {
+        problems.push({ path: ['tasks', i, 'outputs', j], message: `output pattern "${p}" points outside the task's cwd: use a path relative to it, without ".."` });
+      }
+    });
+  });
+  return problems;
+}
+
+/** Whether a glob could match outside the folder it is relative to. */
+export function escapesCwd(pattern: string): boolean {
+  const p = pattern.replace(/\\/g, '/');
+  if (p.startsWith('/') || p.startsWith('~')) return true;
+  let depth = 0;
+  for (const seg of p.split('/')) {
+    if (seg === '..') depth--;
+    else if (seg !== '.' && seg !== '') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
+}
