@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node, type Document } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, visit, isMap, isSeq, isPair, isScalar, type CST, type Node, type Document } from 'yaml';
 import { PlanInvalidError, type PlanIssue } from '../errors.js';
 
 /** A path into the plan document: keys and array indices. */
@@ -26,16 +26,34 @@ export function formatPath(path: DocPath): string {
 /** Parses YAML text into a document with positions; throws PlanInvalidError on syntax errors, alias bombs or absurd nesting. */
 export function parsePlanText(source: string, file: string): LoadedDocument {
   const lineCounter = new LineCounter();
-  let doc: Document.Parsed;
-  try {
-    doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  } catch (err) {
-    throw new PlanInvalidError(file, [{ path: '', message: tooDeep(err), line: 1, col: 1 }], source);
-  }
   const pos = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
+  let doc: Document.Parsed | undefined;
+  try {
+    // yaml's parser is iterative but its composer recurses once per level: refuse deep nesting
+    // before composing, as a stack overflow there is not always catchable (V8 may abort while
+    // compiling a regexp).
+    const tokens = [...new Parser(lineCounter.addNewLine).parse(source)];
+    const deep = measureSourceDepth(tokens);
+    if (deep.depth > MAX_DEPTH) {
+      const message = `the document is nested more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are allowed`;
+      throw new PlanInvalidError(file, [{ path: '', message, ...pos(deep.offset) }], source);
+    }
+    for (const next of new Composer({ uniqueKeys: true }).compose(tokens, true, source.length)) {
+      if (!doc) doc = next;
+      else {
+        const message = 'the file holds more than one YAML document (a line "---" starts another); a plan is one document';
+        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', message));
+        break;
+      }
+    }
+  } catch (err) {
+    if (err instanceof PlanInvalidError) throw err;
+    throw new PlanInvalidError(file, [{ path: '', message: tooDeep(err), line: 1, col: 1 }], source);
+  }
+  if (!doc) throw new PlanInvalidError(file, [{ path: '', message: 'cannot parse YAML', line: 1, col: 1 }], source);
   if (doc.errors.length > 0) {
     const issues: PlanIssue[] = doc.errors.map((e) => ({
       path: '',
@@ -53,7 +71,14 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
-    const message = err instanceof ReferenceError && /alias/i.test(err.message)
+    const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(err.message) : null;
+    if (unresolved) {
+      let at = 0;
+      visit(doc, { Alias: (_key, node) => (node.source === unresolved[1] ? ((at = node.range?.[0] ?? 0), visit.BREAK) : undefined) });
+      const message = `unknown alias "*${unresolved[1]}": an anchor "&${unresolved[1]}" must come before it`;
+      throw new PlanInvalidError(file, [{ path: '', message, ...pos(at) }], source);
+    }
+    const message = err instanceof ReferenceError && /resource exhaustion/i.test(err.message)
       ? `too many YAML aliases (more than ${MAX_ALIASES} expansions): refusing a possible alias bomb`
       : tooDeep(err);
     throw new PlanInvalidError(file, [{ path: '', message, line: 1, col: 1 }], source);
@@ -87,6 +112,22 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
     return { ...p, length: Math.max(1, span) };
   };
   return { file, source, data, locate };
+}
+
+/** The deepest nesting of collections in yaml's CST and where it starts. */
+function measureSourceDepth(tokens: readonly CST.Token[]): { depth: number; offset: number } {
+  let depth = 0;
+  let offset = 0;
+  const stack: [CST.Token | undefined, number][] = tokens.map((t) => [t, 0]);
+  while (stack.length > 0 && depth <= MAX_DEPTH) {
+    const [t, d] = stack.pop()!;
+    if (t?.type === 'document') stack.push([t.value, d]);
+    else if (t?.type === 'block-map' || t?.type === 'block-seq' || t?.type === 'flow-collection') {
+      if (d + 1 > depth) [depth, offset] = [d + 1, t.offset];
+      for (const item of t.items) stack.push([item.key ?? undefined, d + 1], [item.value, d + 1]);
+    }
+  }
+  return { depth, offset };
 }
 
 function measureDepth(root: Node | null): number {
