@@ -1,3 +1,23 @@
 import { defineCommand } from 'citty';
+import { driveArgs, runIdArg } from '../shared-args.js';
 
-export default defineCommand({ meta: { name: 'resume', description: 'placeholder' }, args: {}, async run() {} });
+export default defineCommand({
+  meta: { name: 'resume', description: 'Continue a failed, cancelled or interrupted run in place: succeeded tasks never run again (exit codes as `run`)' },
+  args: {
+    ...runIdArg,
+    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks, and let their skipped dependents run' },
+    ...driveArgs,
+  },
+  async run({ args }) {
+    const { resumeRun } = await import('../resume-run.js');
+    process.exitCode = await resumeRun({
+      runId: args.run_id,
+      failedOnly: args['failed-only'] === true,
+      maxParallel: args['max-parallel'],
+      failFast: args['fail-fast'] === true,
+      json: args.json,
+      quiet: args.quiet,
+      home: args.home,
+    });
+  },
+});

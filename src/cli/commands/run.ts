@@ -1,3 +1,27 @@
 import { defineCommand } from 'citty';
+import { driveArgs, planArg } from '../shared-args.js';
 
-export default defineCommand({ meta: { name: 'run', description: 'placeholder' }, args: {}, async run() {} });
+export default defineCommand({
+  meta: { name: 'run', description: 'Run a plan: its tasks as a DAG, in parallel, recorded in a run directory (exit 0 ok, 2 invalid, 3 a task failed or was skipped, 4 cancelled)' },
+  args: {
+    ...planArg,
+    workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
+    only: { type: 'string', alias: ['specs'], description: 'Run only these tasks (comma-separated) and what they depend on', valueHint: 'ID,ID' },
+    'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`) and run nothing' },
+    ...driveArgs,
+  },
+  async run({ args }) {
+    const { runPlan } = await import('../run-plan.js');
+    process.exitCode = await runPlan({
+      plan: args.plan,
+      workdir: args.workdir,
+      only: args.only,
+      dryRun: args['dry-run'] === true,
+      maxParallel: args['max-parallel'],
+      failFast: args['fail-fast'] === true,
+      json: args.json,
+      quiet: args.quiet,
+      home: args.home,
+    });
+  },
+});

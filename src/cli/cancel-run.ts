@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { loadPlanText } from './plan-file.js';
+import { RunStateError } from '../errors.js';
+import { printOut } from '../report/print.js';
+import type { RunEventBody } from '../run/events.js';
+import { reapLeftovers } from '../run/reap.js';
+import { countStates, reduce, reduceAll } from '../run/reduce.js';
+import { Journal, readEvents } from '../store/journal.js';
+import { resolveHome } from '../store/paths.js';
+import { isOwnerAlive, selfOwner } from '../store/proc.js';
+import { loadRun, resolveRunId } from '../store/runs.js';
+
+const SETTLE_MS = 10_000;
+
+/** `aad cancel`: signal the live runner and wait for the run to stop, or close a run whose runner is dead. */
+export async function cancelRun(runIdArg: string | undefined, homeArg: string | undefined): Promise<number> {
+  const home = resolveHome(homeArg);
+  const runId = resolveRunId(home, runIdArg);
+  const run = loadRun(home, runId);
+  const owner = run.state.owner;
+  if (run.live === 'interrupted') return closeDeadRun(home, runId);
+  if (run.live !== 'running') throw new RunStateError(`run ${runId} is not running (it ${run.live === 'succeeded' ? 'succeeded' : `is ${run.live}`})`);
+  if (owner.hostname !== hostname()) throw new RunStateError(`run ${runId} is driven from host ${owner.hostname} (pid ${owner.pid}): cancel it there`);
+  // The owner's identity (pid + start time) was checked by loadRun's liveness test, so the signal reaches the runner.
+  try {
+    process.kill(owner.pid, 'SIGTERM');
+  } catch {
+    return closeDeadRun(home, runId);
+  }
+  const graceMs = Math.max(5_000, ...graceOf(run.paths.plan));
+  const deadline = Date.now() + graceMs + SETTLE_MS;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = loadRun(home, runId);
+    if (now.live !== 'running') {
+      printOut(`run ${runId} ${now.live === 'cancelled' ? 'cancelled' : `stopped (${now.live})`}`);
+      return 0;
+    }
+  }
+  printOut(`aad: run ${runId} did not stop within ${Math.round((graceMs + SETTLE_MS) / 1000)}s of the cancel`);
+  return 1;
+}
+
+/** The kill grace of each task of the run, from its plan copy (the runner waits that long before SIGKILL). */
+function graceOf(planPath: string): number[] {
+  try {
+    return loadPlanText(readFileSync(planPath, 'utf8'), planPath).plan.tasks.map((t) => t.killGraceMs);
+  } catch {
+    return [];
+  }
+}
+
+/** A run whose runner died: claim it, stop its leftovers, and record every unfinished task cancelled. */
+async function closeDeadRun(home: string, runId: string): Promise<number> {
+  const run = loadRun(home, runId);
+  const me = selfOwner();
+  const journal = new Journal(run.paths.events);
+  try {
+    journal.append({ event: 'run_claimed', purpose: 'cancel', base: run.events.length, owner: me });
+    journal.sync();
+    const now = reduceAll(readEvents(run.paths.events))!;
+    if (now.owner.pid !== me.pid || now.claimIndex < run.events.length || isOwnerAlive(run.state.owner)) {
+      throw new RunStateError(`run ${runId} was claimed by another process at the same moment`);
+    }
+    await reapLeftovers(run.state, 5_000);
+    const state = now;
+    const bodies: RunEventBody[] = [{ event: 'cancel_requested', by: 'aad cancel' }];
+    for (const id of state.order) {
+      const t = state.tasks.get(id)!;
+      if (t.state === 'pending' || t.state === 'running' || t.state === 'retrying') bodies.push({ event: 'task_cancelled', task: id, reason: 'cancelled (aad cancel; its runner had died)' });
+    }
+    for (const b of bodies) reduce(state, journal.append(b));
+    journal.append({ event: 'run_finished', state: 'cancelled', exit_code: 4, counts: countStates(state) });
+    journal.sync();
+  } finally {
+    journal.close();
+  }
+  printOut(`run ${runId} was interrupted (its runner is gone): marked cancelled`);
+  return 0;
+}

@@ -1,0 +1,110 @@
+import type { Plan } from '../plan/compile.js';
+import { ConsoleReporter, type ConsoleMode } from '../report/console.js';
+import type { RunEvent, RunEventBody } from '../run/events.js';
+import { realFailureEffects } from '../run/failure.js';
+import { maskText, secretValues } from '../run/mask.js';
+import { spawnTask } from '../run/process.js';
+import { reduce, type RunState } from '../run/reduce.js';
+import { Runner } from '../run/runner.js';
+import { Journal } from '../store/journal.js';
+import type { RunPaths } from '../store/paths.js';
+import { UsageError } from '../errors.js';
+
+/** What `run` and `resume` share: the plan, where the run lives, how it is shown. */
+export interface DriveOptions {
+  plan: Plan;
+  paths: RunPaths;
+  workdir: string;
+  maxParallel: number;
+  mode: ConsoleMode;
+  /** Events that open this session (run_started; or run_claimed and tasks_reset), written first. */
+  opening: RunEventBody[];
+  /** For a resume: the journal folded so far. */
+  state?: RunState;
+  /** Called once the opening events are in the journal and folded: a resume checks there that its claim won (or throws), and returns the events that follow. */
+  afterOpening?: (state: RunState) => RunEventBody[] | Promise<RunEventBody[]>;
+  /** Only these tasks may be started (resume --failed-only). */
+  scope?: ReadonlySet<string>;
+}
+
+/** Runs (or resumes) a run in this process: signals cancel it, the console shows it; resolves with the exit code. */
+export async function drive(o: DriveOptions): Promise<number> {
+  const secrets = secretValues(process.env, ...o.plan.tasks.map((t) => t.env));
+  const redactions = [...secrets, ...secrets.map((s) => JSON.stringify(s).slice(1, -1)).filter((s) => !secrets.includes(s))];
+  const clock = Date.now;
+  const journal = new Journal(o.paths.events, clock, redactions.length ? (l) => maskText(l, redactions) : undefined);
+  let state = o.state;
+  const reporter = new ConsoleReporter(o.mode, () => runner?.state ?? state, clock);
+  let runner: Runner | undefined;
+
+  const record = (bodies: RunEventBody[]) => {
+    for (const body of bodies) {
+      const e: RunEvent = journal.append(body);
+      state = reduce(state, e);
+      reporter.event(e);
+    }
+    journal.sync();
+  };
+  let more: RunEventBody[] = [];
+  try {
+    record(o.opening);
+    if (!state) throw new Error('drive: the opening events did not start a run');
+    if (o.afterOpening) more = await o.afterOpening(state);
+  } catch (err) {
+    journal.close();
+    throw err;
+  }
+  record(more);
+  reporter.setTasks(state.order);
+
+  runner = new Runner({
+    plan: o.plan,
+    paths: o.paths,
+    journal,
+    state,
+    maxParallel: o.maxParallel,
+    scope: o.scope,
+    spawn: spawnTask,
+    clock,
+    baseEnv: process.env,
+    secrets,
+    failure: realFailureEffects({
+      spawn: spawnTask,
+      secrets,
+      notice: (m) => reporter.notice(m),
+      onEscalationHook: o.plan.onEscalation,
+      workdir: o.workdir,
+      artifactsDir: o.plan.artifactsDir,
+      clock,
+    }),
+    onEvent: (e) => reporter.event(e),
+    onOutput: reporter.wantsOutput ? (task, chunk) => reporter.output(task, chunk) : undefined,
+  });
+
+  // Ctrl-C, SIGTERM (aad cancel) and SIGHUP cancel the run; a second Ctrl-C kills the task groups at once.
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) runner!.requestCancel(sig);
+    else runner!.killNow();
+  };
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
+    const h = () => onSignal(sig);
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  try {
+    const outcome = await runner.run();
+    reporter.finish(outcome.state, outcome.exitCode);
+    return outcome.exitCode;
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+    journal.close();
+  }
+}
+
+/** Parses the console flags: --json and --quiet exclude each other. */
+export function consoleMode(args: { json?: boolean; quiet?: boolean }): ConsoleMode {
+  if (args.json && args.quiet) throw new UsageError('--json and --quiet cannot be used together');
+  return args.json ? 'json' : args.quiet ? 'quiet' : 'auto';
+}

@@ -1,0 +1,48 @@
+import { formatMs } from '../graph/render.js';
+import { printOut } from '../report/print.js';
+import { statusObject, statusText } from '../report/status.js';
+import { colorEnabled, painter } from '../report/style.js';
+import { countStates } from '../run/reduce.js';
+import { resolveHome } from '../store/paths.js';
+import { listRunIds, loadRun, resolveRunId, type LoadedRun } from '../store/runs.js';
+
+/** `aad status`. */
+export function showStatus(runIdArg: string | undefined, homeArg: string | undefined, json: boolean): void {
+  const home = resolveHome(homeArg);
+  const run = loadRun(home, resolveRunId(home, runIdArg));
+  if (json) printOut(JSON.stringify(statusObject(run.state, run.live), null, 2));
+  else printOut(statusText(run.state, run.live, painter(colorEnabled(process.stdout)), Date.now(), process.stdout.columns ?? 100));
+}
+
+/** `aad runs`: newest first. */
+export function showRuns(homeArg: string | undefined, json: boolean): void {
+  const home = resolveHome(homeArg);
+  const runs: LoadedRun[] = [];
+  for (const id of listRunIds(home).reverse()) {
+    try {
+      runs.push(loadRun(home, id));
+    } catch {
+      /* a run directory being created right now, or damaged: listed by neither */
+    }
+  }
+  if (json) {
+    printOut(JSON.stringify(runs.map((r) => statusObject(r.state, r.live, { withTasks: false })), null, 2));
+    return;
+  }
+  if (runs.length === 0) {
+    printOut(`no runs in ${home}`);
+    return;
+  }
+  const paint = painter(colorEnabled(process.stdout));
+  const now = Date.now();
+  const rows = runs.map((r) => {
+    const c = countStates(r.state);
+    const end = r.state.endedAt ? Date.parse(r.state.endedAt) : now;
+    const counts = [`${c.succeeded} ok`, c.failed && `${c.failed} failed`, c.skipped && `${c.skipped} skipped`, c.cancelled && `${c.cancelled} cancelled`, c.running + c.retrying && `${c.running + c.retrying} running`, c.pending && `${c.pending} pending`].filter(Boolean).join(', ');
+    return [r.runId, r.live, r.state.startedAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), formatMs(end - Date.parse(r.state.startedAt)), counts];
+  });
+  const header = ['RUN', 'STATE', 'STARTED', 'DURATION', 'TASKS'];
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ');
+  printOut([paint('dim', fmt(header)), ...rows.map(fmt)].join('\n'));
+}

@@ -1,0 +1,221 @@
+import { formatMs } from '../graph/render.js';
+import type { RunEvent } from '../run/events.js';
+import { PUBLIC_EVENTS } from '../run/events.js';
+import type { RunState } from '../run/reduce.js';
+import { countStates } from '../run/reduce.js';
+import { colorEnabled, painter } from './style.js';
+
+/** How the run is shown: live on a TTY, plain lines elsewhere, only the summary, or JSON events. */
+export type ConsoleMode = 'auto' | 'quiet' | 'json';
+
+const TASK_COLORS = ['cyan', 'magenta', 'blue', 'yellow', 'green'] as const;
+const MAX_PARTIAL = 64 * 1024;
+
+/** The console subscriber of a run: events and task output in, text out. Only this prints while a run goes. */
+export class ConsoleReporter {
+  private readonly out = process.stdout;
+  private readonly err = process.stderr;
+  private readonly paint;
+  private readonly live: boolean;
+  private readonly partial = new Map<string, string>();
+  private readonly colorOf = new Map<string, (typeof TASK_COLORS)[number]>();
+  private statusShown = false;
+  private timer: NodeJS.Timeout | undefined;
+  private prefixWidth = 0;
+  private readonly decoder = new Map<string, TextDecoder>();
+
+  constructor(
+    private readonly mode: ConsoleMode,
+    private readonly getState: () => RunState | undefined,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.paint = painter(mode === 'auto' && colorEnabled(this.out));
+    this.live = mode === 'auto' && this.out.isTTY === true && process.env.TERM !== 'dumb' && process.env.CI === undefined;
+  }
+
+  /** Whether task output should be passed to `output`. */
+  get wantsOutput(): boolean {
+    return this.mode === 'auto';
+  }
+
+  /** Sets the width of the task prefix from the longest task id. */
+  setTasks(ids: readonly string[]): void {
+    this.prefixWidth = Math.min(24, Math.max(0, ...ids.map((i) => i.length)));
+    ids.forEach((id, i) => this.colorOf.set(id, TASK_COLORS[i % TASK_COLORS.length]!));
+    if (this.live) {
+      this.timer = setInterval(() => this.drawStatus(), 250);
+      this.timer.unref();
+    }
+  }
+
+  /** Receives each event of the run. */
+  event(e: RunEvent): void {
+    if (this.mode === 'json') {
+      if (PUBLIC_EVENTS.has(e.event)) this.out.write(JSON.stringify(e) + '\n');
+      return;
+    }
+    if (this.mode === 'quiet') return;
+    const line = this.describe(e);
+    if (line !== undefined) this.print(line);
+  }
+
+  /** Receives masked task output; prints whole lines only, prefixed by the task id. */
+  output(task: string, chunk: Buffer): void {
+    let dec = this.decoder.get(task);
+    if (!dec) this.decoder.set(task, (dec = new TextDecoder('utf-8')));
+    let text = (this.partial.get(task) ?? '') + dec.decode(chunk, { stream: true });
+    const nl = text.lastIndexOf('\n');
+    if (nl !== -1) {
+      const lines = text.slice(0, nl).split('\n');
+      text = text.slice(nl + 1);
+      this.print(lines.map((l) => this.prefix(task) + stripControl(l)).join('\n'));
+    }
+    if (text.length > MAX_PARTIAL) {
+      // A line that never ends is printed in pieces rather than held without bound.
+      this.print(this.prefix(task) + stripControl(text));
+      text = '';
+    }
+    this.partial.set(task, text);
+  }
+
+  /** A message for the person watching (hook failures, artifact warnings), on stderr. */
+  notice(message: string): void {
+    if (this.mode === 'json') return;
+    this.clearStatus();
+    this.err.write(`${this.paint('yellow', 'aad: ' + message)}\n`);
+    this.drawStatus();
+  }
+
+  /** Prints the final summary (not with --json) and stops the live line. */
+  finish(state: RunState, exitCode: number): void {
+    clearInterval(this.timer);
+    this.clearStatus();
+    if (this.mode === 'json') return;
+    this.out.write(summaryText(state, exitCode, this.paint, this.clock()) + '\n');
+  }
+
+  private flushPartial(task: string): void {
+    const rest = this.partial.get(task);
+    if (rest) this.print(this.prefix(task) + stripControl(rest));
+    this.partial.delete(task);
+  }
+
+  private prefix(task: string): string {
+    const label = task.length > this.prefixWidth ? task.slice(0, this.prefixWidth - 1) + '…' : task.padEnd(this.prefixWidth);
+    return this.paint(this.colorOf.get(task) ?? 'cyan', label) + this.paint('dim', ' │ ');
+  }
+
+  private describe(e: RunEvent): string | undefined {
+    const p = this.paint;
+    switch (e.event) {
+      case 'run_started':
+        return p('bold', `▶ run ${e.run_id}: ${e.tasks.length} task${e.tasks.length === 1 ? '' : 's'}, up to ${e.max_parallel} at once`);
+      case 'run_claimed':
+        return e.purpose === 'resume' ? p('bold', `▶ resuming run${e.failed_only ? ' (failed tasks only)' : ''}`) : undefined;
+      case 'task_started':
+        return `${this.prefix(e.task)}${p('dim', `started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`)}`;
+      case 'task_succeeded':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('green', '✓ succeeded')} ${p('dim', `in ${formatMs(e.duration_ms)}`)}`;
+      case 'task_retrying':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('yellow', `↻ attempt ${e.attempt} failed: ${e.reason}; retrying in ${formatMs(e.delay_ms)}`)}`;
+      case 'task_failed':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('red', `✗ failed: ${e.reason}`)} ${p('dim', `after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`)}`;
+      case 'task_skipped':
+        return `${this.prefix(e.task)}${p('yellow', `- skipped: ${e.reason}`)}`;
+      case 'task_cancelled':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('yellow', `■ ${e.reason}`)}`;
+      case 'cancel_requested':
+        return p('yellow', e.fail_fast ? '■ fail-fast: stopping the run' : `■ cancelling the run (${e.by})`);
+      case 'rollback_started':
+        return `${this.prefix(e.task)}${p('dim', 'rolling back')}`;
+      case 'rollback_succeeded':
+        return `${this.prefix(e.task)}${p('green', 'rollback succeeded')}`;
+      case 'rollback_failed':
+        return `${this.prefix(e.task)}${p('red', `rollback failed: ${e.reason}`)}`;
+      case 'escalation':
+        return e.level === 'critical' ? `${this.prefix(e.task)}${p('red', `critical: ${e.reason}`)}` : undefined;
+      case 'artifacts_collected':
+        return e.files.length > 0 ? `${this.prefix(e.task)}${p('dim', `collected ${e.files.length} output file${e.files.length === 1 ? '' : 's'}`)}` : undefined;
+      case 'tasks_reset':
+      case 'task_spawned':
+      case 'task_killed':
+      case 'run_finished':
+        return undefined;
+    }
+  }
+
+  private print(text: string): void {
+    this.clearStatus();
+    this.out.write(text + '\n');
+    this.drawStatus();
+  }
+
+  private clearStatus(): void {
+    if (this.statusShown) {
+      this.out.write('\r\x1b[2K');
+      this.statusShown = false;
+    }
+  }
+
+  private drawStatus(): void {
+    if (!this.live) return;
+    const s = this.getState();
+    if (!s || s.state !== 'running') return;
+    const c = countStates(s);
+    const done = c.succeeded + c.failed + c.skipped + c.cancelled;
+    const elapsed = formatMs(this.clock() - Date.parse(s.startedAt));
+    const text = `${this.paint('cyan', `● ${c.running} running`)} · ${done}/${s.order.length} done${c.failed ? ' · ' + this.paint('red', `${c.failed} failed`) : ''}${c.retrying ? ` · ${c.retrying} retrying` : ''} · ${elapsed}`;
+    this.clearStatus();
+    this.out.write(text);
+    this.statusShown = true;
+  }
+}
+
+/** The end-of-run summary: what failed and why first, then counts, time and the next commands. */
+export function summaryText(state: RunState, exitCode: number, paint: ReturnType<typeof painter>, nowMs: number): string {
+  const c = countStates(state);
+  const end = state.endedAt ? Date.parse(state.endedAt) : nowMs;
+  const lines: string[] = [''];
+  const failed = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'failed');
+  const skipped = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'skipped');
+  const cancelled = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'cancelled');
+  if (failed.length > 0) {
+    lines.push(paint('red', paint('bold', `Failed (${failed.length}):`)));
+    for (const t of failed) {
+      const rb = t.rollback ? `; rollback ${t.rollback.state}` : '';
+      lines.push(`  ${paint('red', '✗')} ${t.id}: ${t.reason ?? 'failed'} (${t.attempts} attempt${t.attempts === 1 ? '' : 's'}${rb})`);
+    }
+  }
+  if (skipped.length > 0) lines.push(paint('yellow', `Skipped (${skipped.length}): `) + listIds(skipped.map((t) => t.id)));
+  if (cancelled.length > 0) lines.push(paint('yellow', `Cancelled (${cancelled.length}): `) + listIds(cancelled.map((t) => t.id)));
+  const esc = state.escalations;
+  if (esc.warning + esc.error + esc.critical > 0) {
+    lines.push(`Escalations: ${esc.critical} critical, ${esc.error} error, ${esc.warning} warning (files in ${'escalations/'} of the run directory)`);
+  }
+  const verdict = state.state === 'succeeded' ? paint('green', 'succeeded') : state.state === 'cancelled' ? paint('yellow', 'cancelled') : paint('red', 'failed');
+  lines.push(
+    `${paint('bold', `Run ${state.runId}`)} ${verdict} in ${formatMs(end - Date.parse(state.startedAt))}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled (exit ${exitCode})`,
+  );
+  const firstBad = failed[0] ?? cancelled[0];
+  if (firstBad) {
+    lines.push(paint('dim', `  logs:   aad logs ${state.runId} --task ${firstBad.id}`));
+    lines.push(paint('dim', `  resume: aad resume ${state.runId}${failed.length > 0 ? '   (or --failed-only)' : ''}`));
+  } else {
+    lines.push(paint('dim', `  status: aad status ${state.runId}`));
+  }
+  return lines.join('\n');
+}
+
+function listIds(ids: string[]): string {
+  return ids.length <= 12 ? ids.join(', ') : `${ids.slice(0, 12).join(', ')}, … (${ids.length - 12} more)`;
+}
+
+function stripControl(s: string): string {
+  // Keep tabs and colours from the task; drop carriage returns and other controls that would break lines.
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\r$/, '').replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g, '');
+}

@@ -1,0 +1,73 @@
+import { formatMs } from '../graph/render.js';
+import type { RunStateName, TaskState } from '../run/events.js';
+import { countStates, type RunState } from '../run/reduce.js';
+
+/** SPEC.md's `aad status --json` object. */
+export function statusObject(state: RunState, live: RunStateName, opts: { withTasks: boolean } = { withTasks: true }) {
+  const base = {
+    run_id: state.runId,
+    state: live,
+    exit_code: state.exitCode,
+    plan_path: state.planPath,
+    workdir: state.workdir,
+    started_at: state.startedAt,
+    ended_at: state.endedAt,
+    counts: countStates(state),
+  };
+  if (!opts.withTasks) return base;
+  return {
+    ...base,
+    tasks: state.order.map((id) => {
+      const t = state.tasks.get(id)!;
+      return {
+        id,
+        state: t.state,
+        attempts: t.attempts,
+        exit_code: t.exitCode,
+        reason: t.reason,
+        started_at: t.startedAt,
+        ended_at: t.endedAt,
+        duration_ms: t.durationMs,
+        rollback: t.rollback && t.rollback.state !== 'running' ? { state: t.rollback.state, exit_code: t.rollback.exit_code } : null,
+        artifacts: t.artifacts,
+      };
+    }),
+  };
+}
+
+type Paint = (style: 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gray', text: string) => string;
+
+const STATE_STYLE: Record<TaskState, 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'dim'> = {
+  succeeded: 'green', failed: 'red', skipped: 'yellow', cancelled: 'yellow', running: 'cyan', retrying: 'cyan', pending: 'gray',
+};
+
+/** The human form of `aad status`: a header and a table of tasks. */
+export function statusText(state: RunState, live: RunStateName, paint: Paint, nowMs: number, width = 100): string {
+  const c = countStates(state);
+  const end = state.endedAt ? Date.parse(state.endedAt) : nowMs;
+  const elapsed = formatMs(end - Date.parse(state.startedAt));
+  const lines = [
+    `${paint('bold', `Run ${state.runId}`)}  ${paint(live === 'succeeded' ? 'green' : live === 'running' ? 'cyan' : 'red', live)}${state.exitCode !== null ? ` (exit ${state.exitCode})` : ''}  ${elapsed}`,
+    `plan ${state.planPath}  ·  started ${state.startedAt}`,
+    `${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.pending} pending`,
+    '',
+  ];
+  if (live === 'interrupted') lines.splice(3, 0, paint('yellow', `Its runner (pid ${state.owner.pid} on ${state.owner.hostname}) is gone: continue with \`aad resume ${state.runId}\`.`));
+  const rows = state.order.map((id) => {
+    const t = state.tasks.get(id)!;
+    const shown: string = live === 'interrupted' && (t.state === 'running' || t.state === 'retrying') ? 'interrupted' : t.state;
+    const dur = t.durationMs !== null ? formatMs(t.durationMs) : t.state === 'running' && t.attemptStartedMs !== null ? formatMs(nowMs - t.attemptStartedMs) + '…' : '';
+    const rb = t.rollback ? `rollback ${t.rollback.state}` : '';
+    return [id, shown, String(t.attempts), dur, [t.reason ?? '', rb].filter(Boolean).join('; ')];
+  });
+  const header = ['TASK', 'STATE', 'ATTEMPTS', 'DURATION', 'REASON'];
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[], style?: (i: number, s: string) => string) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(w[i]!))).map((s, i) => (style ? style(i, s) : s)).join('  ').trimEnd();
+  lines.push(paint('dim', fmt(header)));
+  for (const r of rows) {
+    const line = fmt(r, (i, s) => (i === 1 ? paint(STATE_STYLE[r[1] as TaskState] ?? 'yellow', s) : s));
+    lines.push(line.length > width && !line.includes('\x1b') ? line.slice(0, width - 1) + '…' : line);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,167 @@
+import type { Plan, Task } from '../plan/compile.js';
+import type { FinalRunState, TaskState } from './events.js';
+import type { RunState, TaskRun } from './reduce.js';
+
+/** What the runner should do next. */
+export type Action =
+  /** Spawn the task's next attempt. */
+  | { kind: 'start'; task: string; attempt: number }
+  /** Mark a pending task skipped: a dependency did not succeed. */
+  | { kind: 'skip'; task: string; reason: string }
+  /** Mark a task that is not running (pending or waiting to retry) cancelled. */
+  | { kind: 'cancel'; task: string; reason: string }
+  /** Stop a running task: SIGTERM to its group, SIGKILL after its grace. */
+  | { kind: 'stop'; task: string }
+  /** Fail-fast: a task failed, so the run stops. */
+  | { kind: 'cancel_run'; by: string }
+  /** Nothing can progress any more. */
+  | { kind: 'finish'; state: FinalRunState; exitCode: 0 | 3 | 4 };
+
+/** The actions to take now, and when to look again if nothing happens before (a retry falling due). */
+export interface Decision {
+  actions: Action[];
+  wakeAtMs: number | null;
+}
+
+const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+
+/**
+ * Decides, from the plan and the journal's state alone, which tasks to start, skip or cancel, and whether
+ * the run is over. Ready tasks start by the longest remaining path first (critical path), then plan order.
+ */
+export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>): Decision {
+  const actions: Action[] = [];
+  if (state.state !== 'running') return { actions, wakeAtMs: null };
+  const tasks = state.tasks;
+  // States as they will be once this decision's actions are recorded, so skips cascade in one pass.
+  const next = new Map<string, TaskState>();
+  const stateOf = (id: string): TaskState => next.get(id) ?? tasks.get(id)!.state;
+  const rootCause = new Map<string, string>();
+
+  if (state.failFast && !state.cancel && [...tasks.values()].some((t) => t.state === 'failed')) {
+    actions.push({ kind: 'cancel_run', by: 'fail-fast' });
+    return { actions, wakeAtMs: null };
+  }
+
+  let running = 0;
+  for (const t of tasks.values()) if (t.state === 'running') running++;
+
+  const ready: { task: Task; run: TaskRun }[] = [];
+  let wakeAtMs: number | null = null;
+  for (const i of plan.order) {
+    const task = plan.tasks[i]!;
+    const run = tasks.get(task.id);
+    if (!run || (scope && !scope.has(task.id))) continue;
+    if (run.state === 'running') {
+      if (state.cancel && !run.killed) actions.push({ kind: 'stop', task: task.id });
+      continue;
+    }
+    if (run.state !== 'pending' && run.state !== 'retrying') continue;
+    const blocker = task.deps.find((d) => tasks.has(d) && DONE.has(stateOf(d)) && stateOf(d) !== 'succeeded');
+    if (blocker !== undefined) {
+      const root = rootCause.get(blocker) ?? blocker;
+      rootCause.set(task.id, root);
+      const how = stateOf(root) === 'cancelled' ? 'was cancelled' : stateOf(root) === 'skipped' ? 'was skipped' : 'failed';
+      if (state.cancel && !(state.cancel.failFast && stateOf(root) === 'failed')) {
+        actions.push({ kind: 'cancel', task: task.id, reason: cancelReason(state) });
+        next.set(task.id, 'cancelled');
+      } else {
+        actions.push({ kind: 'skip', task: task.id, reason: `dependency ${root} ${how}` });
+        next.set(task.id, 'skipped');
+      }
+      continue;
+    }
+    if (state.cancel) {
+      actions.push({ kind: 'cancel', task: task.id, reason: cancelReason(state) });
+      next.set(task.id, 'cancelled');
+      continue;
+    }
+    const depsDone = task.deps.every((d) => !tasks.has(d) || stateOf(d) === 'succeeded');
+    if (!depsDone) continue;
+    if (run.state === 'retrying' && run.retryAtMs !== null && run.retryAtMs > nowMs) {
+      wakeAtMs = wakeAtMs === null ? run.retryAtMs : Math.min(wakeAtMs, run.retryAtMs);
+      continue;
+    }
+    ready.push({ task, run });
+  }
+
+  ready.sort((a, b) => plan.remaining[b.task.index]! - plan.remaining[a.task.index]! || a.task.index - b.task.index);
+  for (const { task, run } of ready.slice(0, Math.max(0, maxParallel - running))) {
+    actions.push({ kind: 'start', task: task.id, attempt: run.attempts + 1 });
+    next.set(task.id, 'running');
+  }
+
+  // A resume with --failed-only leaves the tasks outside its scope as they are.
+  const open = [...tasks.values()].some((t) => (!scope || scope.has(t.id)) && (!DONE.has(stateOf(t.id)) || t.rollback?.state === 'running'));
+  if (!open) {
+    const final = finalState(state, stateOf);
+    actions.push({ kind: 'finish', ...final });
+  }
+  return { actions, wakeAtMs };
+}
+
+function cancelReason(state: RunState): string {
+  return state.cancel?.failFast ? 'fail-fast: another task failed' : `cancelled (${state.cancel?.by ?? 'cancel'})`;
+}
+
+/** The run's end: cancelled (4) when a cancel was asked for, failed (3) when any task failed, was skipped or stopped by fail-fast, else succeeded (0). */
+export function finalState(state: RunState, stateOf: (id: string) => TaskState): { state: FinalRunState; exitCode: 0 | 3 | 4 } {
+  if (state.cancel && !state.cancel.failFast) return { state: 'cancelled', exitCode: 4 };
+  for (const id of state.tasks.keys()) {
+    const s = stateOf(id);
+    if (s === 'failed' || s === 'skipped' || s === 'cancelled') return { state: 'failed', exitCode: 3 };
+  }
+  return { state: 'succeeded', exitCode: 0 };
+}
+
+/** How an attempt ended, as the process module observed it. */
+export interface AttemptResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  /** Set when the process could not be started. */
+  spawnError?: string;
+  /** Set when aad itself stopped the attempt (cancel, fail-fast). */
+  stopped: boolean;
+  durationMs: number;
+}
+
+/** What to do once an attempt has ended: the failure policy, and nothing else. */
+export type Verdict =
+  | { kind: 'succeed' }
+  | { kind: 'retry'; delayMs: number; reason: string }
+  | { kind: 'fail'; reason: string; rollback: boolean }
+  | { kind: 'cancelled'; reason: string; rollback: boolean };
+
+/** Decides retry / give up / cancelled for an ended attempt, from the task's budget and backoff. */
+export function decideOutcome(task: Task, run: TaskRun, result: AttemptResult, cancelBy: string | null): Verdict {
+  if (result.stopped) {
+    return { kind: 'cancelled', reason: cancelBy === 'fail-fast' ? 'fail-fast: another task failed' : `cancelled (${cancelBy ?? 'cancel'})`, rollback: task.rollback !== undefined && task.rollbackOnCancel };
+  }
+  if (result.exitCode === 0 && !result.timedOut && !result.spawnError) return { kind: 'succeed' };
+  const reason = describeFailure(task, result);
+  const used = run.attempts - run.budgetBase;
+  if (used <= task.retries) return { kind: 'retry', delayMs: backoffDelay(task.backoffMs, used), reason };
+  return { kind: 'fail', reason, rollback: task.rollback !== undefined };
+}
+
+/** The wait before retry k (1-based): item k of the list, the last item repeating. */
+export function backoffDelay(backoffMs: readonly number[], retry: number): number {
+  if (backoffMs.length === 0) return 0;
+  return backoffMs[Math.min(retry, backoffMs.length) - 1]!;
+}
+
+/** The reason of a failed attempt, for people: "exit code 2", "timeout after 30s", "killed by SIGKILL", "spawn failed: …". */
+export function describeFailure(task: Pick<Task, 'timeoutMs'>, r: AttemptResult): string {
+  if (r.spawnError) return `spawn failed: ${r.spawnError}`;
+  if (r.timedOut) return `timeout after ${formatSec(task.timeoutMs ?? r.durationMs)}`;
+  if (r.signal) return `killed by ${r.signal}`;
+  if (r.exitCode === 127) return 'exit code 127 (command not found)';
+  if (r.exitCode === 126) return 'exit code 126 (command not executable)';
+  return `exit code ${r.exitCode}`;
+}
+
+function formatSec(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(s < 10 ? 2 : 1).replace(/0+$/, '')}s`;
+}

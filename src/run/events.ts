@@ -1,0 +1,94 @@
+/** Who drives a run now: enough to tell later whether that process is still alive. */
+export interface Owner {
+  pid: number;
+  hostname: string;
+  /** The process's start time in clock ticks since boot (Linux /proc/<pid>/stat field 22), when known. */
+  proc_start?: string;
+  /** The machine's boot id, when known: a pid from an earlier boot is never the same process. */
+  boot_id?: string;
+}
+
+/** A task's result: the task-level fields shared by several events. */
+export interface AttemptEnd {
+  task: string;
+  attempt: number;
+  exit_code: number | null;
+  signal: string | null;
+  reason: string;
+  duration_ms: number;
+}
+
+/** Every event of a run's journal (`events.jsonl`); each line also carries `v: 1` and `ts`. */
+export type RunEventBody =
+  /** The run began: its plan, the selected tasks, and who drives it. */
+  | { event: 'run_started'; run_id: string; plan: string; workdir: string; tasks: string[]; max_parallel: number; fail_fast: boolean; owner: Owner }
+  /** A runner claims a stopped run to resume it (or to cancel it); `base` is the number of events it had read. */
+  | { event: 'run_claimed'; purpose: 'resume' | 'cancel'; base: number; owner: Owner; failed_only?: boolean; max_parallel?: number; fail_fast?: boolean }
+  /** Tasks put back to pending by a resume, with fresh retry budgets. */
+  | { event: 'tasks_reset'; tasks: string[] }
+  /** An attempt is about to be spawned (written before spawning). */
+  | { event: 'task_started'; task: string; attempt: number }
+  /** The attempt's process group leader, once spawned. */
+  | { event: 'task_spawned'; task: string; attempt: number; pid: number; proc_start?: string }
+  /** An attempt failed and will run again after `delay_ms`. */
+  | ({ event: 'task_retrying'; delay_ms: number } & AttemptEnd)
+  /** The task succeeded on `attempt`. */
+  | ({ event: 'task_succeeded' } & AttemptEnd)
+  /** The task failed for good after `attempts` attempts in this budget. */
+  | ({ event: 'task_failed'; attempts: number } & AttemptEnd)
+  /** The task will not run: a dependency did not succeed. */
+  | { event: 'task_skipped'; task: string; reason: string }
+  /** The task was cancelled (while running, waiting or pending). */
+  | { event: 'task_cancelled'; task: string; reason: string; attempt?: number; exit_code?: number | null; signal?: string | null; duration_ms?: number }
+  /** A cancel was asked for (Ctrl-C, SIGTERM, `aad cancel`) or fail-fast stopped the run. */
+  | { event: 'cancel_requested'; by: string; fail_fast?: boolean }
+  /** A stopping task's group did not end within its grace and got SIGKILL. */
+  | { event: 'task_killed'; task: string; attempt: number }
+  | { event: 'rollback_started'; task: string }
+  | { event: 'rollback_succeeded'; task: string; exit_code: number | null; note?: string }
+  | { event: 'rollback_failed'; task: string; exit_code: number | null; reason: string; note?: string }
+  /** Outputs collected after the task's final attempt. */
+  | { event: 'artifacts_collected'; task: string; files: string[]; warnings: string[] }
+  | { event: 'escalation'; task: string; level: EscalationLevel; reason: string }
+  | { event: 'run_finished'; state: FinalRunState; exit_code: number; counts: Counts };
+
+/** A journal line. */
+export type RunEvent = RunEventBody & { v: 1; ts: string };
+
+export type EscalationLevel =
+  /** An attempt failed and will be retried. */
+  | 'warning'
+  /** A task failed for good. */
+  | 'error'
+  /** A rollback failed, or a task had to be SIGKILLed. */
+  | 'critical';
+
+/** A task's state. */
+export type TaskState =
+  /** Waiting for its dependencies or a free slot. */
+  | 'pending'
+  /** An attempt is running. */
+  | 'running'
+  /** An attempt failed; waiting for the backoff before the next one. */
+  | 'retrying'
+  | 'succeeded'
+  /** Failed for good (attempts exhausted). */
+  | 'failed'
+  /** Did not run: a dependency did not succeed. */
+  | 'skipped'
+  | 'cancelled';
+
+export const TASK_STATES: readonly TaskState[] = ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled'];
+
+/** How a finished run ended. */
+export type FinalRunState = 'succeeded' | 'failed' | 'cancelled';
+/** A run's state: finished, still running, or left behind by a runner that died. */
+export type RunStateName = FinalRunState | 'running' | 'interrupted';
+
+export type Counts = Record<TaskState, number>;
+
+/** Events shown by `--json` (SPEC.md); the others are the journal's own bookkeeping. */
+export const PUBLIC_EVENTS = new Set<RunEventBody['event']>([
+  'run_started', 'task_started', 'task_retrying', 'task_succeeded', 'task_failed', 'task_skipped', 'task_cancelled',
+  'rollback_started', 'rollback_succeeded', 'rollback_failed', 'escalation', 'run_finished',
+]);

@@ -1,0 +1,111 @@
+import type { Task } from '../plan/compile.js';
+import { absoluteFrom } from '../store/paths.js';
+import { buildEscalation, recordEscalation, runEscalationHook } from './escalation.js';
+import type { EscalationLevel } from './events.js';
+import type { Runner } from './runner.js';
+import type { GitSnapshot } from './git-snapshot.js';
+import type { Spawner } from './process.js';
+
+/** What happens around a task's attempts: snapshot, outputs, rollback, escalation records. */
+export interface FailureEffects {
+  /** Before a task's first attempt (the built-in git rollback snapshots its cwd here). */
+  beforeFirstAttempt(runner: Runner, task: Task): Promise<void>;
+  /** After the final attempt: collect `outputs`. */
+  collect(runner: Runner, task: Task): Promise<void>;
+  /** After the task failed for good (or was cancelled with rollback_on_cancel); returns a note for the escalation. */
+  rollback(runner: Runner, task: Task): Promise<string | undefined>;
+  /** Writes an escalation record and runs the plan's hook. */
+  escalate(runner: Runner, task: Task, level: EscalationLevel, reason: string, attempt: number | null): Promise<void>;
+}
+
+/** Reports a problem that is not an event (a hook that failed, an artifact warning) to the person watching. */
+export type Notice = (message: string) => void;
+
+/** The real effects: processes, files and git. */
+export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly string[]; notice: Notice; onEscalationHook?: import('../plan/compile.js').Cmd; workdir: string; artifactsDir?: string; clock: () => number }): FailureEffects {
+  const snapshots = new Map<string, GitSnapshot>();
+  const snapshotProblems = new Map<string, string>();
+  return {
+    async beforeFirstAttempt(runner, task) {
+      if (task.rollback?.kind !== 'git' || snapshots.has(task.id)) return;
+      const { snapshotWorkTree } = await import('./git-snapshot.js');
+      const r = await snapshotWorkTree(runner.cwdOf(task), `refs/aad/${runner.state.runId}/${task.id}/before`);
+      if (r.ok) snapshots.set(task.id, r.snapshot);
+      else snapshotProblems.set(task.id, r.reason);
+    },
+
+    async collect(runner, task) {
+      if (task.outputs.length === 0) return;
+      const { collectOutputs } = await import('./artifacts.js');
+      const copyTo = opts.artifactsDir === undefined ? undefined : absoluteFrom(absoluteFrom(opts.workdir, opts.artifactsDir), task.id);
+      try {
+        const r = await collectOutputs({ cwd: runner.cwdOf(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo });
+        runner.emit({ event: 'artifacts_collected', task: task.id, files: r.files, warnings: r.warnings });
+        for (const w of r.warnings) opts.notice(`${task.id}: ${w}`);
+      } catch (err) {
+        runner.emit({ event: 'artifacts_collected', task: task.id, files: [], warnings: [`collecting outputs failed: ${(err as Error).message}`] });
+      }
+    },
+
+    async rollback(runner, task) {
+      const rb = task.rollback;
+      if (!rb) return undefined;
+      runner.emit({ event: 'rollback_started', task: task.id });
+      runner.flush();
+      if (rb.kind === 'git') {
+        const snap = snapshots.get(task.id);
+        if (!snap) {
+          const reason = `git rollback impossible: ${snapshotProblems.get(task.id) ?? 'no snapshot was taken before the first attempt'}`;
+          runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason });
+          runner.escalate(task, 'critical', reason, null);
+          return undefined;
+        }
+        const { restoreWorkTree } = await import('./git-snapshot.js');
+        const r = await restoreWorkTree(snap, `refs/aad/${runner.state.runId}/${task.id}/failed`);
+        if (r.ok) {
+          runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: null, note: r.note });
+          return `Rolled back with git: ${r.restored.length} file(s) restored, ${r.removed.length} removed. ${r.note}`;
+        }
+        runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason: r.reason ?? 'git restore failed', note: r.note });
+        runner.escalate(task, 'critical', `rollback failed: ${r.reason ?? 'git restore failed'}. ${r.note}`, null);
+        return r.note;
+      }
+      const proc = opts.spawn({
+        cmd: rb,
+        cwd: runner.cwdOf(task),
+        env: runner.envOf(task, 'rollback'),
+        logPath: runner.paths.attemptLog(task.id, 'rollback'),
+        timeoutMs: task.rollbackTimeoutMs,
+        killGraceMs: task.killGraceMs,
+        secrets: opts.secrets,
+        ids: { runId: runner.state.runId, taskId: task.id },
+      });
+      const r = await proc.done;
+      if (r.exitCode === 0 && !r.timedOut) {
+        runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: 0 });
+        return 'Rollback succeeded.';
+      }
+      const { describeFailure } = await import('./decide.js');
+      const reason = describeFailure({ timeoutMs: task.rollbackTimeoutMs }, r);
+      runner.emit({ event: 'rollback_failed', task: task.id, exit_code: r.exitCode, reason });
+      runner.escalate(task, 'critical', `rollback failed: ${reason}`, null);
+      return `Rollback failed: ${reason}.`;
+    },
+
+    async escalate(runner, task, level, reason, attempt) {
+      const run = runner.state.tasks.get(task.id);
+      const n = attempt ?? run?.attempts ?? 0;
+      const logPath = attempt === null && task.rollback && run?.rollback ? runner.paths.attemptLog(task.id, 'rollback') : n > 0 ? runner.paths.attemptLog(task.id, n) : undefined;
+      const record = buildEscalation({ task: task.id, level, reason, attempt }, logPath, opts.clock(), opts.secrets);
+      try {
+        recordEscalation(runner.paths.escalations(task.id), record);
+      } catch (err) {
+        opts.notice(`cannot write escalation record for ${task.id}: ${(err as Error).message}`);
+      }
+      if (opts.onEscalationHook) {
+        const problem = await runEscalationHook(opts.onEscalationHook, record, opts.workdir, runner.envOf(task, n));
+        if (problem) opts.notice(problem);
+      }
+    },
+  };
+}

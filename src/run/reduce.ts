@@ -1,0 +1,194 @@
+import { unreachable } from '../errors.js';
+import type { Counts, EscalationLevel, Owner, RunEvent, RunStateName, TaskState } from './events.js';
+import { TASK_STATES } from './events.js';
+
+/** One task as the journal tells it. */
+export interface TaskRun {
+  id: string;
+  state: TaskState;
+  /** Attempts started over the whole run (resumes included): the next attempt's number is attempts + 1. */
+  attempts: number;
+  /** Attempts made before the current retry budget (a resume gives a fresh budget). */
+  budgetBase: number;
+  exitCode: number | null;
+  reason: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  /** When the running attempt started (ms since epoch). */
+  attemptStartedMs: number | null;
+  /** When the next attempt is due (ms since epoch), while retrying. */
+  retryAtMs: number | null;
+  /** The running attempt's process group leader. */
+  pid: number | null;
+  procStart: string | null;
+  rollback: { state: 'running' | 'succeeded' | 'failed'; exit_code: number | null } | null;
+  artifacts: string[];
+  /** Whether the task is stopping because of a cancel or fail-fast. */
+  killed: boolean;
+}
+
+/** A run as the journal tells it (liveness of its runner is judged elsewhere). */
+export interface RunState {
+  runId: string;
+  planPath: string;
+  workdir: string;
+  startedAt: string;
+  endedAt: string | null;
+  /** `running` until run_finished; whether its runner is alive is for the store to say. */
+  state: Exclude<RunStateName, 'interrupted'>;
+  exitCode: number | null;
+  owner: Owner;
+  maxParallel: number;
+  failFast: boolean;
+  /** Set once a cancel (or fail-fast) was asked for in the current session. */
+  cancel: { by: string; failFast: boolean } | null;
+  tasks: Map<string, TaskRun>;
+  /** Task ids of the run, in plan order. */
+  order: string[];
+  /** Number of events folded so far. */
+  events: number;
+  /** Index of the event that made the current owner (run_started or a winning run_claimed). */
+  claimIndex: number;
+  escalations: Record<EscalationLevel, number>;
+}
+
+function newTask(id: string): TaskRun {
+  return {
+    id, state: 'pending', attempts: 0, budgetBase: 0, exitCode: null, reason: null, startedAt: null, endedAt: null,
+    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, artifacts: [], killed: false,
+  };
+}
+
+/** Folds a whole journal; undefined when it holds no run_started. */
+export function reduceAll(events: readonly RunEvent[]): RunState | undefined {
+  let state: RunState | undefined;
+  for (const e of events) state = reduce(state, e);
+  return state;
+}
+
+/** The state after one more event. Mutates and returns `state` (the runner folds thousands of events). */
+export function reduce(state: RunState | undefined, e: RunEvent): RunState | undefined {
+  if (e.event === 'run_started') {
+    return {
+      runId: e.run_id, planPath: e.plan, workdir: e.workdir, startedAt: e.ts, endedAt: null, state: 'running', exitCode: null,
+      owner: e.owner, maxParallel: e.max_parallel, failFast: e.fail_fast, cancel: null,
+      tasks: new Map(e.tasks.map((id) => [id, newTask(id)])), order: [...e.tasks], events: 1, claimIndex: 0,
+      escalations: { warning: 0, error: 0, critical: 0 },
+    };
+  }
+  if (!state) return state;
+  const index = state.events++;
+  const task = 'task' in e ? state.tasks.get(e.task) : undefined;
+  const ms = Date.parse(e.ts);
+  switch (e.event) {
+    case 'run_claimed':
+      if (!claimWins(state, e.base)) break;
+      state.claimIndex = index;
+      state.owner = e.owner;
+      state.state = 'running';
+      state.endedAt = null;
+      state.exitCode = null;
+      state.cancel = null;
+      if (e.max_parallel !== undefined) state.maxParallel = e.max_parallel;
+      if (e.fail_fast !== undefined) state.failFast = e.fail_fast;
+      break;
+    case 'tasks_reset':
+      for (const id of e.tasks) {
+        const t = state.tasks.get(id);
+        if (t) Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts });
+      }
+      break;
+    case 'task_started':
+      if (!task) break;
+      task.state = 'running';
+      task.attempts = Math.max(task.attempts, e.attempt);
+      task.startedAt ??= e.ts;
+      task.endedAt = null;
+      task.attemptStartedMs = ms;
+      task.retryAtMs = null;
+      task.pid = null;
+      task.procStart = null;
+      break;
+    case 'task_spawned':
+      if (!task) break;
+      task.pid = e.pid;
+      task.procStart = e.proc_start ?? null;
+      break;
+    case 'task_retrying':
+      if (!task) break;
+      task.state = 'retrying';
+      task.exitCode = e.exit_code;
+      task.reason = e.reason;
+      task.retryAtMs = ms + e.delay_ms;
+      task.pid = null;
+      break;
+    case 'task_succeeded':
+    case 'task_failed':
+      if (!task) break;
+      task.state = e.event === 'task_succeeded' ? 'succeeded' : 'failed';
+      task.exitCode = e.exit_code;
+      task.reason = e.event === 'task_succeeded' ? null : e.reason;
+      finish(task, e.ts);
+      break;
+    case 'task_skipped':
+      if (!task) break;
+      task.state = 'skipped';
+      task.reason = e.reason;
+      task.endedAt = e.ts;
+      break;
+    case 'task_cancelled':
+      if (!task) break;
+      task.state = 'cancelled';
+      task.reason = e.reason;
+      if (e.exit_code !== undefined) task.exitCode = e.exit_code;
+      finish(task, e.ts);
+      break;
+    case 'cancel_requested':
+      state.cancel ??= { by: e.by, failFast: e.fail_fast === true };
+      break;
+    case 'task_killed':
+      if (task) task.killed = true;
+      break;
+    case 'rollback_started':
+      if (task) task.rollback = { state: 'running', exit_code: null };
+      break;
+    case 'rollback_succeeded':
+    case 'rollback_failed':
+      if (task) task.rollback = { state: e.event === 'rollback_succeeded' ? 'succeeded' : 'failed', exit_code: e.exit_code };
+      break;
+    case 'artifacts_collected':
+      if (task) task.artifacts = e.files;
+      break;
+    case 'escalation':
+      state.escalations[e.level]++;
+      break;
+    case 'run_finished':
+      state.state = e.state;
+      state.exitCode = e.exit_code;
+      state.endedAt = e.ts;
+      break;
+    default:
+      unreachable(e);
+  }
+  return state;
+}
+
+/** A claim that read `base` events wins when no other claim was made since it read them. */
+export function claimWins(state: RunState, base: number): boolean {
+  return state.claimIndex < base;
+}
+
+function finish(task: TaskRun, ts: string): void {
+  task.endedAt = ts;
+  task.pid = null;
+  task.retryAtMs = null;
+  if (task.startedAt !== null) task.durationMs = Math.max(0, Date.parse(ts) - Date.parse(task.startedAt));
+}
+
+/** How many tasks are in each state. */
+export function countStates(state: RunState): Counts {
+  const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Counts;
+  for (const t of state.tasks.values()) counts[t.state]++;
+  return counts;
+}

@@ -1,0 +1,273 @@
+import { mkdirSync } from 'node:fs';
+import type { Plan, Task } from '../plan/compile.js';
+import type { Journal } from '../store/journal.js';
+import type { RunPaths } from '../store/paths.js';
+import { absoluteFrom } from '../store/paths.js';
+import { decide, decideOutcome, type Action, type AttemptResult } from './decide.js';
+import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
+import type { FailureEffects } from './failure.js';
+import type { Spawner, TaskProcess } from './process.js';
+import { countStates, reduce, type RunState } from './reduce.js';
+
+/** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
+export interface RunnerOptions {
+  plan: Plan;
+  paths: RunPaths;
+  journal: Journal;
+  /** The folded journal so far (a new run: just after run_started; a resume: after its claim and reset). */
+  state: RunState;
+  maxParallel: number;
+  /** Only these tasks may be started (resume --failed-only); all when undefined. */
+  scope?: ReadonlySet<string>;
+  spawn: Spawner;
+  clock: () => number;
+  /** aad's own environment, under each task's env. */
+  baseEnv: Record<string, string | undefined>;
+  secrets: readonly string[];
+  /** Rollbacks, artifacts and escalations. */
+  failure: FailureEffects;
+  /** Subscribers: the console, --json. */
+  onEvent: (e: RunEvent) => void;
+  /** Masked output of a task, as it arrives; omit when nobody shows it. */
+  onOutput?: (task: string, chunk: Buffer) => void;
+}
+
+/** The end of a run. */
+export interface RunOutcome {
+  state: RunState;
+  exitCode: 0 | 3 | 4;
+}
+
+/**
+ * Drives a run: folds each event into the state, asks `decide` what to do, writes the events to the
+ * journal before acting on them, and turns what processes do back into events.
+ */
+export class Runner {
+  private readonly procs = new Map<string, TaskProcess>();
+  private readonly stopping = new Set<string>();
+  private readonly logDirs = new Set<string>();
+  private readonly busy = new Set<Promise<unknown>>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private again = false;
+  private finished: ((o: RunOutcome) => void) | undefined;
+
+  constructor(private readonly o: RunnerOptions) {}
+
+  get state(): RunState {
+    return this.o.state;
+  }
+
+  /** Runs until nothing can progress; resolves with the run's exit code. */
+  run(): Promise<RunOutcome> {
+    const done = new Promise<RunOutcome>((resolve) => (this.finished = resolve));
+    this.tick();
+    return done;
+  }
+
+  /** Asks the run to stop (Ctrl-C, SIGTERM, `aad cancel`): running tasks get SIGTERM then SIGKILL, the rest are cancelled. */
+  requestCancel(by: string): void {
+    if (this.o.state.state !== 'running' || this.o.state.cancel) return;
+    this.emit({ event: 'cancel_requested', by });
+    this.tick();
+  }
+
+  /** Kills every running task group at once (a second Ctrl-C). */
+  killNow(): void {
+    for (const p of this.procs.values()) p.kill();
+  }
+
+  /** Appends an event (queued until the next flush), folds it and tells the subscribers. */
+  emit(body: RunEventBody): RunEvent {
+    const e = this.o.journal.append(body);
+    reduce(this.o.state, e);
+    this.o.onEvent(e);
+    return e;
+  }
+
+  private tick(): void {
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    try {
+      do {
+        this.again = false;
+        this.step();
+      } while (this.again);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private step(): void {
+    const { plan, state } = this.o;
+    const { actions, wakeAtMs } = decide(plan, state, this.o.clock(), this.o.maxParallel, this.o.scope);
+    const starts: Extract<Action, { kind: 'start' }>[] = [];
+    for (const a of actions) {
+      switch (a.kind) {
+        case 'start':
+          this.emit({ event: 'task_started', task: a.task, attempt: a.attempt });
+          starts.push(a);
+          break;
+        case 'skip':
+          this.emit({ event: 'task_skipped', task: a.task, reason: a.reason });
+          break;
+        case 'cancel':
+          this.emit({ event: 'task_cancelled', task: a.task, reason: a.reason });
+          break;
+        case 'stop':
+          if (!this.stopping.has(a.task)) {
+            this.stopping.add(a.task);
+            this.procs.get(a.task)?.stop();
+          }
+          break;
+        case 'cancel_run':
+          this.emit({ event: 'cancel_requested', by: a.by, fail_fast: true });
+          this.again = true;
+          break;
+        case 'finish':
+          this.emit({ event: 'run_finished', state: a.state, exit_code: a.exitCode, counts: countStates(state) });
+          break;
+      }
+    }
+    // The journal holds the decision before anything acts on it.
+    this.o.journal.flush();
+    for (const a of starts) this.track(this.launch(plan.byId.get(a.task)!, a.attempt));
+    this.armWake(wakeAtMs);
+    const fin = actions.find((a) => a.kind === 'finish');
+    if (fin && fin.kind === 'finish') void this.end(fin.exitCode);
+  }
+
+  private async end(exitCode: 0 | 3 | 4): Promise<void> {
+    clearTimeout(this.wakeTimer);
+    await Promise.allSettled([...this.busy]);
+    this.o.journal.sync();
+    this.finished?.({ state: this.o.state, exitCode });
+  }
+
+  private armWake(at: number | null): void {
+    clearTimeout(this.wakeTimer);
+    if (at === null) return;
+    this.wakeTimer = setTimeout(() => this.tick(), Math.max(0, at - this.o.clock()));
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.busy.add(p);
+    void p.finally(() => this.busy.delete(p));
+  }
+
+  /** The task's absolute cwd. */
+  cwdOf(task: Task): string {
+    return absoluteFrom(this.o.state.workdir, task.cwd);
+  }
+
+  /** Its environment: aad's, the plan's, then aad's own variables. */
+  envOf(task: Task, attempt: number | 'rollback'): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.o.baseEnv)) if (v !== undefined) env[k] = v;
+    Object.assign(env, task.env, {
+      AAD_RUN_ID: this.o.state.runId,
+      AAD_TASK_ID: task.id,
+      AAD_ATTEMPT: String(attempt),
+      AAD_RUN_DIR: this.o.paths.dir,
+    });
+    return env;
+  }
+
+  private ensureLogDir(task: string): void {
+    if (this.logDirs.has(task)) return;
+    mkdirSync(this.o.paths.taskLogDir(task), { recursive: true });
+    this.logDirs.add(task);
+  }
+
+  private async launch(task: Task, attempt: number): Promise<void> {
+    this.ensureLogDir(task.id);
+    const run = this.o.state.tasks.get(task.id)!;
+    if (attempt === run.budgetBase + 1) await this.o.failure.beforeFirstAttempt(this, task);
+    const onOutput = this.o.onOutput;
+    const proc = this.o.spawn({
+      cmd: task.cmd,
+      cwd: this.cwdOf(task),
+      env: this.envOf(task, attempt),
+      logPath: this.o.paths.attemptLog(task.id, attempt),
+      timeoutMs: task.timeoutMs,
+      killGraceMs: task.killGraceMs,
+      secrets: this.o.secrets,
+      onOutput: onOutput && ((chunk) => onOutput(task.id, chunk)),
+      onKilled: () => this.escalate(task, 'critical', `killed by SIGKILL: the task's processes did not stop within ${task.killGraceMs / 1000}s of SIGTERM`, attempt),
+      ids: { runId: this.o.state.runId, taskId: task.id },
+    });
+    this.procs.set(task.id, proc);
+    if (this.o.state.cancel) {
+      // A cancel came in while the attempt was being prepared.
+      this.stopping.add(task.id);
+      proc.stop();
+    }
+    if (proc.pid !== undefined) {
+      this.emit({ event: 'task_spawned', task: task.id, attempt, pid: proc.pid, proc_start: proc.procStart });
+      this.o.journal.flush();
+    }
+    const result = await proc.done;
+    this.procs.delete(task.id);
+    this.stopping.delete(task.id);
+    await this.settle(task, attempt, result);
+    this.o.journal.flush();
+    this.tick();
+  }
+
+  /** Records how an attempt ended, following the failure policy of decideOutcome. */
+  private async settle(task: Task, attempt: number, result: AttemptResult): Promise<void> {
+    const run = this.o.state.tasks.get(task.id)!;
+    const verdict = decideOutcome(task, run, result, this.o.state.cancel?.by ?? null);
+    const end = {
+      task: task.id,
+      attempt,
+      exit_code: result.exitCode,
+      signal: result.signal,
+      duration_ms: result.durationMs,
+    };
+    switch (verdict.kind) {
+      case 'succeed':
+        await this.o.failure.collect(this, task);
+        this.emit({ event: 'task_succeeded', ...end, reason: 'succeeded' });
+        break;
+      case 'retry':
+        this.emit({ event: 'task_retrying', ...end, reason: verdict.reason, delay_ms: verdict.delayMs });
+        this.escalate(task, 'warning', `attempt ${attempt} failed (${verdict.reason}); retrying in ${verdict.delayMs / 1000}s`, attempt);
+        break;
+      case 'fail':
+        await this.o.failure.collect(this, task);
+        this.emit({ event: 'task_failed', ...end, reason: verdict.reason, attempts: run.attempts - run.budgetBase });
+        this.o.journal.flush();
+        {
+          const note = verdict.rollback ? await this.o.failure.rollback(this, task) : undefined;
+          const n = run.attempts - run.budgetBase;
+          this.escalate(task, 'error', `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}${note ? `. ${note}` : ''}`, attempt);
+        }
+        break;
+      case 'cancelled':
+        await this.o.failure.collect(this, task);
+        this.emit({ event: 'task_cancelled', ...end, reason: verdict.reason });
+        if (verdict.rollback) await this.o.failure.rollback(this, task);
+        break;
+    }
+  }
+
+  /** Records an escalation: the event, the task's escalation file, the hook. */
+  escalate(task: Task, level: EscalationLevel, reason: string, attempt: number | null): void {
+    this.emit({ event: 'escalation', task: task.id, level, reason });
+    this.track(this.o.failure.escalate(this, task, level, reason, attempt));
+  }
+
+  /** The run directory's paths. */
+  get paths(): RunPaths {
+    return this.o.paths;
+  }
+
+  /** Journal access for effects that record events (rollback, artifacts). */
+  flush(): void {
+    this.o.journal.flush();
+  }
+}

@@ -1,0 +1,35 @@
+import { isAbsolute, join, resolve } from 'node:path';
+
+/** The home folder: --home, else $AAD_HOME, else ./.aad; relative paths are relative to the current directory. */
+export function resolveHome(flag: string | undefined): string {
+  return resolve(flag || process.env.AAD_HOME || '.aad');
+}
+
+/** Every path of the run directory layout (the only module that knows it). */
+export function runPaths(home: string, runId: string) {
+  const dir = join(home, 'runs', runId);
+  return {
+    dir,
+    plan: join(dir, 'plan.yaml'),
+    events: join(dir, 'events.jsonl'),
+    runner: join(dir, 'runner.json'),
+    logsDir: join(dir, 'logs'),
+    taskLogDir: (task: string) => join(dir, 'logs', task),
+    attemptLog: (task: string, attempt: number | 'rollback') => join(dir, 'logs', task, `${attempt}.log`),
+    artifacts: (task: string) => join(dir, 'artifacts', task),
+    escalationsDir: join(dir, 'escalations'),
+    escalations: (task: string) => join(dir, 'escalations', `${task}.json`),
+  };
+}
+
+/** The folder of all runs in a home. */
+export function runsDir(home: string): string {
+  return join(home, 'runs');
+}
+
+/** An absolute path: `p` resolved against `base` when relative. */
+export function absoluteFrom(base: string, p: string): string {
+  return isAbsolute(p) ? p : resolve(base, p);
+}
+
+export type RunPaths = ReturnType<typeof runPaths>;
