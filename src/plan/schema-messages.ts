@@ -14,7 +14,10 @@ export function explainSchemaErrors(errors: readonly ErrorObject[]): SchemaProbl
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
+  // An empty id or name also fails its pattern: "must not be empty" says it all.
+  const empty = new Set(errors.filter((e) => e.keyword === 'minLength').map((e) => `${e.instancePath}|${e.propertyName ?? ''}`));
   for (const e of errors) {
+    if (e.keyword === 'pattern' && empty.has(`${e.instancePath}|${e.propertyName ?? ''}`)) continue;
     // Errors inside the branches of an anyOf are summed up by the anyOf error itself.
     if (e.keyword !== 'anyOf' && anyOfPaths.some((p) => e.schemaPath.startsWith(p + '/'))) continue;
     if (e.keyword === 'propertyNames') continue; // its inner error (pattern/minLength on the name) says more
@@ -48,7 +51,8 @@ function explainOne(e: ErrorObject): SchemaProblem {
       return { path, target: 'value', message: `must be ${want}, not ${got}${quoteHint(e.data, t)}` };
     }
     case 'anyOf':
-      return { path, target: 'value', message: `${anyOfWants(e.schemaPath, last)}, not ${got}${quoteHint(e.data, 'string')}` };
+      // Only a command accepts a string: quoting a number elsewhere would not help.
+      return { path, target: 'value', message: `${anyOfWants(e.schemaPath, last)}, not ${got}${quoteHint(e.data, isCommand(e.schemaPath) ? 'string' : '')}` };
     case 'const':
       return { path, target: 'value', message: `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${got}` };
     case 'minimum':
@@ -76,9 +80,14 @@ function explainOne(e: ErrorObject): SchemaProblem {
   }
 }
 
+/** ajv inlines `$ref`s: `rollback` has its own copy of the command schema. */
+function isCommand(schemaPath: string): boolean {
+  return /\/(command|rollback)\/anyOf$/.test(schemaPath);
+}
+
 function anyOfWants(schemaPath: string, key: string | number | undefined): string {
   if (schemaPath.includes('retry_backoff_sec')) return 'must be a number >= 0 or a non-empty list of numbers >= 0';
-  if (schemaPath.includes('command')) return 'must be a command: a non-empty string or a non-empty list of strings';
+  if (isCommand(schemaPath)) return 'must be a command: a non-empty string or a non-empty list of strings';
   return `${String(key ?? 'value')} does not match any allowed form`;
 }
 
