@@ -126,8 +126,12 @@ function compileTask(t: TaskInput, d: Defaults, index: number): Task {
   };
 }
 
+// Node fires a timer set beyond 2^31-1 ms (24.8 days) after 1 ms: a huge timeout, grace or
+// backoff would then act at once. Clamp instead; no run waits that long in practice.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 function secToMs(s: number): number {
-  return Math.round(s * 1000);
+  return Math.min(Math.round(s * 1000), MAX_TIMER_MS);
 }
 
 // Words that only a shell understands as the first word of a command.
