@@ -76,7 +76,8 @@ function cyclePath(dag: Dag, comp: Set<number>): string[] {
   for (let q = 0; q < queue.length && end === -1; q++) {
     const v = queue[q]!;
     for (const w of dag.deps[v]!) {
-      if (!comp.has(w)) continue;
+      // A self-loop is reported on its own; here it would hide the longer cycle through v.
+      if (!comp.has(w) || w === v) continue;
       if (w === start) {
         end = v;
         break;

@@ -201,6 +201,13 @@ describe('validatePlan: ids and dependencies', () => {
     expect(problems(plan({ x: [], a: ['b'], b: ['a'] }))).toEqual(['7:17  tasks[1].depends_on  dependency cycle: a → b → a']);
   });
 
+  it('reports a cycle through a task that also depends on itself', () => {
+    expect(problems(plan({ a: ['a', 'b'], b: ['a'] }))).toEqual([
+      '4:17  tasks[0].depends_on  dependency cycle: a → b → a',
+      '4:18  tasks[0].depends_on[0]  task "a" depends on itself',
+    ]);
+  });
+
   it('reports each independent cycle', () => {
     expect(problems(plan({ a: ['b'], b: ['a'], ok: [], c: ['d'], d: ['e'], e: ['c'] }))).toEqual([
       '4:17  tasks[0].depends_on  dependency cycle: a → b → a',
