@@ -38,13 +38,12 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
   const stateOf = (id: string): TaskState => next.get(id) ?? tasks.get(id)!.state;
   const rootCause = new Map<string, string>();
 
-  if (state.failFast && !state.cancel && [...tasks.values()].some((t) => t.state === 'failed')) {
+  if (state.failFast && !state.cancel && state.counts.failed > 0) {
     actions.push({ kind: 'cancel_run', by: 'fail-fast' });
     return { actions, wakeAtMs: null };
   }
 
-  let running = 0;
-  for (const t of tasks.values()) if (t.state === 'running') running++;
+  const running = state.counts.running;
 
   const ready: { task: Task; run: TaskRun }[] = [];
   let wakeAtMs: number | null = null;
@@ -92,12 +91,24 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
   }
 
   // A resume with --failed-only leaves the tasks outside its scope as they are.
-  const open = [...tasks.values()].some((t) => (!scope || scope.has(t.id)) && (!DONE.has(stateOf(t.id)) || t.rollback?.state === 'running'));
+  let open = state.rollbacksRunning > 0;
+  if (!open && scope) for (const id of scope) open ||= tasks.has(id) && !DONE.has(stateOf(id));
+  else if (!open) {
+    let closing = 0;
+    for (const s of next.values()) if (DONE.has(s)) closing++;
+    open = state.counts.pending + state.counts.running + state.counts.retrying - closing + starts(actions) > 0;
+  }
   if (!open) {
     const final = finalState(state, stateOf);
     actions.push({ kind: 'finish', ...final });
   }
   return { actions, wakeAtMs };
+}
+
+function starts(actions: Action[]): number {
+  let n = 0;
+  for (const a of actions) if (a.kind === 'start') n++;
+  return n;
 }
 
 function cancelReason(state: RunState): string {

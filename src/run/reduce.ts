@@ -51,6 +51,10 @@ export interface RunState {
   /** Index of the event that made the current owner (run_started or a winning run_claimed). */
   claimIndex: number;
   escalations: Record<EscalationLevel, number>;
+  /** Tasks in each state, kept as events are folded (the runner asks on every tick). */
+  counts: Counts;
+  /** Rollbacks under way. */
+  rollbacksRunning: number;
 }
 
 function newTask(id: string): TaskRun {
@@ -75,6 +79,8 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       owner: e.owner, maxParallel: e.max_parallel, failFast: e.fail_fast, cancel: null,
       tasks: new Map(e.tasks.map((id) => [id, newTask(id)])), order: [...e.tasks], events: 1, claimIndex: 0,
       escalations: { warning: 0, error: 0, critical: 0 },
+      counts: { ...emptyCounts(), pending: e.tasks.length },
+      rollbacksRunning: 0,
     };
   }
   if (!state) return state;
@@ -96,12 +102,15 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
     case 'tasks_reset':
       for (const id of e.tasks) {
         const t = state.tasks.get(id);
-        if (t) Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts });
+        if (!t) continue;
+        if (t.rollback?.state === 'running') state.rollbacksRunning--;
+        move(state, t, 'pending');
+        Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts });
       }
       break;
     case 'task_started':
       if (!task) break;
-      task.state = 'running';
+      move(state, task, 'running');
       task.attempts = Math.max(task.attempts, e.attempt);
       task.startedAt ??= e.ts;
       task.endedAt = null;
@@ -117,7 +126,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       break;
     case 'task_retrying':
       if (!task) break;
-      task.state = 'retrying';
+      move(state, task, 'retrying');
       task.exitCode = e.exit_code;
       task.reason = e.reason;
       task.retryAtMs = ms + e.delay_ms;
@@ -126,20 +135,20 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
     case 'task_succeeded':
     case 'task_failed':
       if (!task) break;
-      task.state = e.event === 'task_succeeded' ? 'succeeded' : 'failed';
+      move(state, task, e.event === 'task_succeeded' ? 'succeeded' : 'failed');
       task.exitCode = e.exit_code;
       task.reason = e.event === 'task_succeeded' ? null : e.reason;
       finish(task, e.ts);
       break;
     case 'task_skipped':
       if (!task) break;
-      task.state = 'skipped';
+      move(state, task, 'skipped');
       task.reason = e.reason;
       task.endedAt = e.ts;
       break;
     case 'task_cancelled':
       if (!task) break;
-      task.state = 'cancelled';
+      move(state, task, 'cancelled');
       task.reason = e.reason;
       if (e.exit_code !== undefined) task.exitCode = e.exit_code;
       finish(task, e.ts);
@@ -151,11 +160,15 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       if (task) task.killed = true;
       break;
     case 'rollback_started':
-      if (task) task.rollback = { state: 'running', exit_code: null };
+      if (!task) break;
+      if (task.rollback?.state !== 'running') state.rollbacksRunning++;
+      task.rollback = { state: 'running', exit_code: null };
       break;
     case 'rollback_succeeded':
     case 'rollback_failed':
-      if (task) task.rollback = { state: e.event === 'rollback_succeeded' ? 'succeeded' : 'failed', exit_code: e.exit_code };
+      if (!task) break;
+      if (task.rollback?.state === 'running') state.rollbacksRunning--;
+      task.rollback = { state: e.event === 'rollback_succeeded' ? 'succeeded' : 'failed', exit_code: e.exit_code };
       break;
     case 'artifacts_collected':
       if (task) task.artifacts = e.files;
@@ -186,9 +199,17 @@ function finish(task: TaskRun, ts: string): void {
   if (task.startedAt !== null) task.durationMs = Math.max(0, Date.parse(ts) - Date.parse(task.startedAt));
 }
 
-/** How many tasks are in each state. */
+function move(state: RunState, task: TaskRun, to: TaskState): void {
+  state.counts[task.state]--;
+  state.counts[to]++;
+  task.state = to;
+}
+
+function emptyCounts(): Counts {
+  return Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Counts;
+}
+
+/** How many tasks are in each state (a copy). */
 export function countStates(state: RunState): Counts {
-  const counts = Object.fromEntries(TASK_STATES.map((s) => [s, 0])) as Counts;
-  for (const t of state.tasks.values()) counts[t.state]++;
-  return counts;
+  return { ...state.counts };
 }

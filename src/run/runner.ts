@@ -51,8 +51,11 @@ export class Runner {
   private ticking = false;
   private again = false;
   private finished: ((o: RunOutcome) => void) | undefined;
+  private readonly baseEnv: Record<string, string> = {};
 
-  constructor(private readonly o: RunnerOptions) {}
+  constructor(private readonly o: RunnerOptions) {
+    for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) this.baseEnv[k] = v;
+  }
 
   get state(): RunState {
     return this.o.state;
@@ -165,24 +168,42 @@ export class Runner {
 
   /** Its environment: aad's, the plan's, then aad's own variables. */
   envOf(task: Task, attempt: number | 'rollback'): Record<string, string> {
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(this.o.baseEnv)) if (v !== undefined) env[k] = v;
-    Object.assign(env, task.env, {
+    return {
+      ...this.baseEnv,
+      ...task.env,
       AAD_RUN_ID: this.o.state.runId,
       AAD_TASK_ID: task.id,
       AAD_ATTEMPT: String(attempt),
       AAD_RUN_DIR: this.o.paths.dir,
-    });
-    return env;
+    };
   }
 
   private ensureLogDir(task: string): void {
     if (this.logDirs.has(task)) return;
-    mkdirSync(this.o.paths.taskLogDir(task), { recursive: true });
+    try {
+      mkdirSync(this.o.paths.taskLogDir(task));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
     this.logDirs.add(task);
   }
 
   private async launch(task: Task, attempt: number): Promise<void> {
+    let result: AttemptResult;
+    try {
+      result = await this.attempt(task, attempt);
+    } catch (err) {
+      // Preparing the attempt failed (its log folder, the git snapshot…): a failed attempt, not a crash.
+      result = { exitCode: null, signal: null, timedOut: false, spawnError: (err as Error).message, stopped: false, durationMs: 0 };
+    }
+    this.procs.delete(task.id);
+    this.stopping.delete(task.id);
+    await this.settle(task, attempt, result);
+    this.o.journal.flush();
+    this.tick();
+  }
+
+  private async attempt(task: Task, attempt: number): Promise<AttemptResult> {
     this.ensureLogDir(task.id);
     const run = this.o.state.tasks.get(task.id)!;
     if (attempt === run.budgetBase + 1) await this.o.failure.beforeFirstAttempt(this, task);
@@ -196,7 +217,6 @@ export class Runner {
       killGraceMs: task.killGraceMs,
       secrets: this.o.secrets,
       onOutput: onOutput && ((chunk) => onOutput(task.id, chunk)),
-      onKilled: () => this.escalate(task, 'critical', `killed by SIGKILL: the task's processes did not stop within ${task.killGraceMs / 1000}s of SIGTERM`, attempt),
       ids: { runId: this.o.state.runId, taskId: task.id },
     });
     this.procs.set(task.id, proc);
@@ -210,11 +230,8 @@ export class Runner {
       this.o.journal.flush();
     }
     const result = await proc.done;
-    this.procs.delete(task.id);
-    this.stopping.delete(task.id);
-    await this.settle(task, attempt, result);
-    this.o.journal.flush();
-    this.tick();
+    if (result.killedHard) this.escalate(task, 'critical', `killed by SIGKILL: the task's processes did not stop within ${task.killGraceMs / 1000}s of SIGTERM`, attempt);
+    return result;
   }
 
   /** Records how an attempt ended, following the failure policy of decideOutcome. */
