@@ -51,7 +51,7 @@ function checkFlags(cmd: CommandDef<ArgsDef>, name: string | undefined, rest: st
     const a = rest[i]!;
     if (a === '--') break;
     if (!a.startsWith('-') || a === '-') {
-      if (++seenPositionals > positionals) throw new UsageError(`unexpected argument "${a}" for \`aad ${name ?? ''}\``.replace(' `', '`'));
+      if (++seenPositionals > positionals) throw new UsageError(`unexpected argument "${a}" for \`aad${name ? ' ' + name : ''}\``);
       continue;
     }
     const flag = a.replace(/^--?/, '').split('=')[0]!;
@@ -89,7 +89,10 @@ async function cli(rawArgs: string[]): Promise<void> {
     process.stdout.write(await usage(cmd, name ? (main as CommandDef<ArgsDef>) : undefined, process.stdout));
     return;
   }
-  if (!name) throw new UsageError(`no command given; see \`aad --help\``);
+  if (!name) {
+    checkFlags(cmd, undefined, rest);
+    throw new UsageError(`no command given; see \`aad --help\``);
+  }
   checkFlags(cmd, name, rest);
   await runCommand(cmd, { rawArgs: rest });
 }

@@ -22,22 +22,28 @@ export function renderGraph(view: GraphView, paint: Paint, width = 80): string {
   out.push(paint('bold', `Tasks (${dag.ids.length})`));
   const dependents = dependentsOf(dag);
   const shown = new Set<number>();
-  const walk = (v: number, prefix: string, last: boolean, top: boolean) => {
-    const branch = top ? '' : last ? '└─ ' : '├─ ';
-    const again = shown.has(v);
-    const deps = dag.deps[v]!;
-    const extra = deps.length > 1 && !top ? paint('dim', ` (after ${deps.map((d) => dag.ids[d]).join(', ')})`) : '';
-    const desc = view.describe?.(v);
-    const label = dag.ids[v]! + (again ? paint('dim', ' ↑') : extra + (desc ? paint('dim', ` — ${desc}`) : ''));
-    out.push(clip(prefix + branch + label, width));
-    if (again) return;
-    shown.add(v);
-    const kids = dependents[v]!;
-    const childPrefix = top ? prefix : prefix + (last ? '   ' : '│  ');
-    kids.forEach((k, i) => walk(k, childPrefix, i === kids.length - 1, false));
+  // Depth-first with an explicit stack: a 10,000-task chain must not overflow the call stack.
+  const walk = (root: number) => {
+    const stack: [v: number, prefix: string, last: boolean, top: boolean][] = [[root, '  ', true, true]];
+    while (stack.length > 0) {
+      const [v, prefix, last, top] = stack.pop()!;
+      const branch = top ? '' : last ? '└─ ' : '├─ ';
+      const again = shown.has(v);
+      const deps = dag.deps[v]!;
+      const extra = deps.length > 1 && !top ? paint('dim', ` (after ${deps.map((d) => dag.ids[d]).join(', ')})`) : '';
+      const desc = view.describe?.(v);
+      const label = dag.ids[v]! + (again ? paint('dim', ' ↑') : extra + (desc ? paint('dim', ` — ${desc}`) : ''));
+      out.push(clip(prefix + branch + label, width));
+      if (again) continue;
+      shown.add(v);
+      const kids = dependents[v]!;
+      // A prefix as wide as the screen is clipped anyway: stop growing it (deep chains stay linear).
+      const childPrefix = top || prefix.length >= width ? prefix : prefix + (last ? '   ' : '│  ');
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, childPrefix, i === kids.length - 1, false]);
+    }
   };
   dag.ids.forEach((_, i) => {
-    if (dag.deps[i]!.length === 0) walk(i, '  ', true, true);
+    if (dag.deps[i]!.length === 0) walk(i);
   });
   if (shown.size < dag.ids.length) out.push(paint('dim', '  (↑ marks a task shown above)'));
 
@@ -50,14 +56,31 @@ export function renderGraph(view: GraphView, paint: Paint, width = 80): string {
   out.push('', paint('bold', `Critical path (${view.critical.length} task${view.critical.length === 1 ? '' : 's'})`));
   out.push(...wrapList('  ', view.critical.map((i) => dag.ids[i]!), width, ' → '));
   const e = view.estimate;
-  const est = e.unit === 'ms' ? formatMs(e.value) + ' (from earlier runs)' : `${e.value} task-length${e.value === 1 ? '' : 's'} (equal weights: no run history yet)`;
-  out.push('', `${paint('bold', 'Estimate')}  ${est}, at ${e.parallel} in parallel`);
-  return out.join('\n');
+  const value = e.unit === 'ms' ? formatMs(e.value) : `${e.value} task-length${e.value === 1 ? '' : 's'}`;
+  const note = e.unit === 'ms' ? 'from earlier runs' : 'equal weights: no run history yet';
+  const parallel = `at ${e.parallel} in parallel`;
+  if (`Estimate  ${value} (${note}), ${parallel}`.length <= width) out.push('', `${paint('bold', 'Estimate')}  ${value} (${note}), ${parallel}`);
+  else out.push('', `${paint('bold', 'Estimate')}  ${value}, ${parallel}`, `  (${note})`);
+  return out.map((line) => clip(line, width)).join('\n');
 }
 
+/** Cuts a line to `width` columns; colour codes take none and are kept, so that styles still end. */
 function clip(s: string, width: number): string {
-  // Colour codes do not take columns; only clip plain text that is too long.
-  return s.includes('\x1b') || [...s].length <= width ? s : [...s].slice(0, width - 1).join('') + '…';
+  // eslint-disable-next-line no-control-regex
+  const parts = s.split(/(\x1b\[[0-9;]*m)/);
+  const isCode = (p: string) => p.startsWith('\x1b');
+  if (parts.reduce((n, p) => n + (isCode(p) ? 0 : [...p].length), 0) <= width) return s;
+  let left = width - 1;
+  let out = '';
+  for (const p of parts) {
+    if (isCode(p)) out += p;
+    else {
+      const chars = [...p];
+      out += chars.slice(0, Math.max(0, left)).join('');
+      left -= chars.length;
+    }
+  }
+  return out + '…';
 }
 
 function wrapList(first: string, items: string[], width: number, sep = ', '): string[] {
