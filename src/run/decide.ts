@@ -56,11 +56,13 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
       continue;
     }
     if (run.state !== 'pending' && run.state !== 'retrying') continue;
-    const blocker = task.deps.find((d) => tasks.has(d) && DONE.has(stateOf(d)) && stateOf(d) !== 'succeeded');
+    // A dependency outside the scope of a --failed-only resume will not run in this session either.
+    const blocker = task.deps.find((d) => tasks.has(d) && stateOf(d) !== 'succeeded' && (DONE.has(stateOf(d)) || (scope !== undefined && !scope.has(d))));
     if (blocker !== undefined) {
       const root = rootCause.get(blocker) ?? blocker;
       rootCause.set(task.id, root);
-      const how = stateOf(root) === 'cancelled' ? 'was cancelled' : stateOf(root) === 'skipped' ? 'was skipped' : 'failed';
+      const rs = stateOf(root);
+      const how = rs === 'cancelled' ? 'was cancelled' : rs === 'skipped' ? 'was skipped' : rs === 'failed' ? 'failed' : 'did not run';
       if (state.cancel && !(state.cancel.failFast && stateOf(root) === 'failed')) {
         actions.push({ kind: 'cancel', task: task.id, reason: cancelReason(state) });
         next.set(task.id, 'cancelled');
@@ -90,10 +92,12 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
     next.set(task.id, 'running');
   }
 
-  // A resume with --failed-only leaves the tasks outside its scope as they are.
-  let open = state.rollbacksRunning > 0;
-  if (!open && scope) for (const id of scope) open ||= tasks.has(id) && !DONE.has(stateOf(id));
-  else if (!open) {
+  // A resume with --failed-only leaves the tasks outside its scope as they are, a rollback that a dead
+  // runner left "running" included: only the scope's own tasks and rollbacks keep the run open.
+  let open = false;
+  if (scope) for (const id of scope) open ||= tasks.has(id) && (!DONE.has(stateOf(id)) || tasks.get(id)!.rollback?.state === 'running');
+  else if (state.rollbacksRunning > 0) open = true;
+  else {
     let closing = 0;
     for (const s of next.values()) if (DONE.has(s)) closing++;
     open = state.counts.pending + state.counts.running + state.counts.retrying - closing + starts(actions) > 0;
@@ -115,12 +119,15 @@ function cancelReason(state: RunState): string {
   return state.cancel?.failFast ? 'fail-fast: another task failed' : `cancelled (${state.cancel?.by ?? 'cancel'})`;
 }
 
-/** The run's end: cancelled (4) when a cancel was asked for, failed (3) when any task failed, was skipped or stopped by fail-fast, else succeeded (0). */
+/**
+ * The run's end: cancelled (4) when a cancel was asked for; failed (3) when any task did not succeed (failed,
+ * skipped, stopped by fail-fast, or left pending outside a --failed-only resume); else succeeded (0).
+ */
 export function finalState(state: RunState, stateOf: (id: string) => TaskState): { state: FinalRunState; exitCode: 0 | 3 | 4 } {
   if (state.cancel && !state.cancel.failFast) return { state: 'cancelled', exitCode: 4 };
   for (const id of state.tasks.keys()) {
     const s = stateOf(id);
-    if (s === 'failed' || s === 'skipped' || s === 'cancelled') return { state: 'failed', exitCode: 3 };
+    if (s !== 'succeeded') return { state: 'failed', exitCode: 3 };
   }
   return { state: 'succeeded', exitCode: 0 };
 }
@@ -174,5 +181,6 @@ export function describeFailure(task: Pick<Task, 'timeoutMs'>, r: AttemptResult)
 
 function formatSec(ms: number): string {
   const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(s < 10 ? 2 : 1).replace(/0+$/, '')}s`;
+  // "2.00" → "2", "1.50" → "1.5": never a dangling point.
+  return `${Number.isInteger(s) ? s : s.toFixed(s < 10 ? 2 : 1).replace(/\.?0+$/, '')}s`;
 }

@@ -15,15 +15,69 @@ export function secretValues(...envs: (Record<string, string | undefined> | unde
   return [...out].sort((a, b) => b.length - a.length);
 }
 
-/** Replaces every secret in a string with `***`. */
+/**
+ * Replaces every secret in a string with `***`, in any order of `secrets`: each run of overlapping occurrences
+ * becomes one `***`, so no part of any secret is left readable.
+ */
 export function maskText(text: string, secrets: readonly string[]): string {
-  for (const s of secrets) if (text.includes(s)) text = text.split(s).join('***');
-  return text;
+  const next = matcher<string>(text, secrets.filter((s) => s.length > 0));
+  let out = '';
+  let pos = 0;
+  for (let m = next(0); m; m = next(pos)) {
+    out += text.slice(pos, m.start) + '***';
+    pos = m.end;
+  }
+  return pos === 0 ? text : out + text.slice(pos);
+}
+
+/** What maskText and Masker search in: a string or a Buffer. */
+interface Haystack<N> {
+  readonly length: number;
+  indexOf(needle: N, from: number): number;
 }
 
 /**
- * A streaming masker: feed it chunks, get masked chunks. It holds back the last (longest secret − 1)
- * bytes of each chunk, so a secret cut in two by a chunk boundary is still masked.
+ * Returns a function giving the next span to mask at or after `from` (which must not go back): the leftmost
+ * occurrence of any secret, grown by every occurrence that starts inside it. Each secret's search position only
+ * moves forward, so a scan costs one pass per secret, not one per occurrence.
+ */
+function matcher<N extends { readonly length: number }>(hay: Haystack<N>, needles: readonly N[]): (from: number) => { start: number; end: number } | null {
+  // next occurrence of needle k at or after the last position asked for; -1: none left; -2: not searched yet.
+  const at = needles.map(() => -2);
+  const find = (k: number, from: number): number => {
+    const i = at[k]!;
+    if (i === -1 || i >= from) return i;
+    return (at[k] = hay.indexOf(needles[k]!, from));
+  };
+  return (from) => {
+    let start = -1;
+    let end = -1;
+    for (let k = 0; k < needles.length; k++) {
+      const i = find(k, from);
+      if (i !== -1 && (start === -1 || i <= start)) {
+        end = i === start ? Math.max(end, i + needles[k]!.length) : i + needles[k]!.length;
+        start = i;
+      }
+    }
+    if (start === -1) return null;
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (let k = 0; k < needles.length; k++) {
+        for (let i = find(k, start + 1); i !== -1 && i < end; i = find(k, i + 1)) {
+          if (i + needles[k]!.length > end) {
+            end = i + needles[k]!.length;
+            grew = true;
+          }
+        }
+      }
+    }
+    return { start, end };
+  };
+}
+
+/**
+ * A streaming masker: feed it chunks, get masked chunks, the same as maskText of the whole stream. It holds back
+ * the tail of each chunk where a secret (or a run of overlapping ones) may continue in the next chunk.
  */
 export class Masker {
   private readonly secrets: Buffer[];
@@ -31,7 +85,7 @@ export class Masker {
   private carry: Buffer = Buffer.alloc(0);
 
   constructor(secrets: readonly string[]) {
-    this.secrets = secrets.map((s) => Buffer.from(s));
+    this.secrets = secrets.filter((s) => s.length > 0).map((s) => Buffer.from(s));
     this.keep = Math.max(0, ...this.secrets.map((s) => s.length - 1));
   }
 
@@ -59,24 +113,17 @@ export class Masker {
 
   private scan(buf: Buffer, final: boolean): { out: Buffer; safeEnd: number } {
     const parts: Buffer[] = [];
-    let pos = 0;
-    // Bytes from `limit` on may start a secret that continues in the next chunk.
+    // A span ending after `limit` might grow with bytes still to come (an occurrence starting inside it is at
+    // most keep bytes longer); bytes from `limit` on may start a secret that continues in the next chunk.
     const limit = final ? buf.length : Math.max(0, buf.length - this.keep);
-    for (;;) {
-      let best = -1;
-      let bestLen = 0;
-      for (const s of this.secrets) {
-        const i = buf.indexOf(s, pos);
-        if (i !== -1 && (best === -1 || i < best || (i === best && s.length > bestLen))) {
-          best = i;
-          bestLen = s.length;
-        }
-      }
-      if (best === -1 || (best >= limit && !final)) break;
-      parts.push(buf.subarray(pos, best), MASK);
-      pos = best + bestLen;
+    const next = matcher<Buffer>(buf, this.secrets);
+    let pos = 0;
+    let m = next(0);
+    for (; m && m.end <= limit; m = next(pos)) {
+      parts.push(buf.subarray(pos, m.start), MASK);
+      pos = m.end;
     }
-    const end = Math.max(pos, limit);
+    const end = Math.max(pos, Math.min(m ? m.start : limit, limit));
     parts.push(buf.subarray(pos, end));
     return { out: parts.length === 1 ? parts[0]! : Buffer.concat(parts), safeEnd: end };
   }
