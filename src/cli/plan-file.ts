@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PlanReadError } from '../errors.js';
 import { compilePlan, type Plan } from '../plan/compile.js';
@@ -11,10 +11,12 @@ const MAX_PLAN_BYTES = 64 * 1024 * 1024;
 /** Reads a plan file as text, with a clear error when it is missing, a folder, unreadable or absurdly large. */
 export function readPlanFile(file: string): string {
   let size: number;
+  let regular: boolean;
   try {
     const st = statSync(file);
     if (st.isDirectory()) throw new PlanReadError(file, 'it is a directory (give the path of a plan file, e.g. aad.yaml)');
     size = st.size;
+    regular = st.isFile();
   } catch (err) {
     if (err instanceof PlanReadError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
@@ -22,9 +24,28 @@ export function readPlanFile(file: string): string {
   }
   if (size > MAX_PLAN_BYTES) throw new PlanReadError(file, `it is ${Math.round(size / 1048576)} MB; plans are limited to 64 MB`);
   try {
-    return readFileSync(file, 'utf8');
+    return regular ? readFileSync(file, 'utf8') : readCapped(file);
   } catch (err) {
+    if (err instanceof PlanReadError) throw err;
     throw new PlanReadError(file, (err as Error).message, { cause: err });
+  }
+}
+
+/** Reads a pipe or device (`/dev/stdin`), whose size is unknown, up to the limit: `/dev/zero` must not read forever. */
+function readCapped(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(1 << 16);
+    let total = 0;
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      total += n;
+      if (total > MAX_PLAN_BYTES) throw new PlanReadError(file, 'it holds more than 64 MB; plans are limited to 64 MB');
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
 

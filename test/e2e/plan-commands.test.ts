@@ -195,6 +195,19 @@ describe.concurrent('aad validate', () => {
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'aad: cannot read plan .: it is a directory (give the path of a plan file, e.g. aad.yaml)\n' });
   });
 
+  it('reads a plan from a pipe (/dev/stdin)', async () => {
+    const cwd = workspace({ 'p.yaml': VALID });
+    const r = await exec('sh', ['-c', `cat p.yaml | '${process.execPath}' '${CLI}' validate /dev/stdin`], cwd, cleanEnv());
+    expect(r).toEqual({ code: 0, stdout: '/dev/stdin: valid: 4 tasks, 4 dependencies, 3 waves\n', stderr: '' });
+  });
+
+  it('refuses an endless device (/dev/zero) quickly instead of reading forever', async () => {
+    const t0 = Date.now();
+    const r = await aad(['validate', '/dev/zero']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'aad: cannot read plan /dev/zero: it holds more than 64 MB; plans are limited to 64 MB\n' });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
   it('exits 2 for an unknown flag, with a suggestion', async () => {
     const r = await aad(['validate', '--strict', 'aad.yaml']);
     expect(r).toEqual({ code: 2, stdout: '', stderr: 'aad: unknown flag "--strict" for `aad validate`; see `aad validate --help`\n' });
