@@ -47,7 +47,7 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
   const owner = selfOwner();
   const maxParallel = maxParallelFlag ?? run.state.maxParallel;
   const graceMs = Math.max(1000, ...plan.tasks.map((t) => t.killGraceMs));
-  writeRunnerFile(run.paths, owner, new Date().toISOString());
+  const claimedAt = new Date().toISOString();
   return drive({
     plan,
     paths: run.paths,
@@ -64,6 +64,8 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
       if (!mine || now.claimIndex < run.events.length) {
         throw new RunStateError(`run ${runId} was claimed by another process (pid ${now.owner.pid} on ${now.owner.hostname}) at the same moment`);
       }
+      // Only the winner says it drives the run: a loser writing first would leave runner.json naming it.
+      writeRunnerFile(run.paths, owner, claimedAt);
       await reapLeftovers(run.state, graceMs);
       return [{ event: 'tasks_reset', tasks: reset } satisfies RunEventBody];
     },
@@ -79,10 +81,11 @@ export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean): 
   if (!failedOnly) return ids.filter((id) => state.tasks.get(id)!.state !== 'succeeded');
   const rerun = new Set(['failed', 'running', 'retrying']);
   const chosen = new Set(ids.filter((id) => rerun.has(state.tasks.get(id)!.state)));
-  // Skipped dependents of a chosen task, transitively (plan.order is topological).
+  // Skipped (and, after a crash, never-started) dependents of a chosen task, transitively (plan.order is topological).
   for (const i of plan.order) {
     const t = plan.tasks[i]!;
-    if (state.tasks.get(t.id)?.state === 'skipped' && t.deps.some((d) => chosen.has(d))) chosen.add(t.id);
+    const s = state.tasks.get(t.id)?.state;
+    if ((s === 'skipped' || s === 'pending') && t.deps.some((d) => chosen.has(d))) chosen.add(t.id);
   }
   return ids.filter((id) => chosen.has(id));
 }
