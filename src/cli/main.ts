@@ -97,4 +97,12 @@ async function cli(rawArgs: string[]): Promise<void> {
   await runCommand(cmd, { rawArgs: rest });
 }
 
+// `aad graph | head` closes the pipe early: stop printing quietly (a run goes on) instead of
+// dying of an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.exitCode = 1;
+  });
+}
+
 cli(process.argv.slice(2)).catch(reportError);

@@ -303,6 +303,20 @@ describe.concurrent('aad graph', () => {
     expect(tooWide(r.stdout)).toEqual([]);
   });
 
+  it('stops quietly when its reader goes away (`aad graph | head -1`)', async () => {
+    const lines = ['tasks:'];
+    for (let i = 0; i < 10_000; i++) lines.push(`  - id: t${i}`, '    cmd: "true"', ...(i > 0 ? [`    depends_on: [t${i - 1}]`] : []));
+    const cwd = workspace({ 'aad.yaml': yaml(...lines) });
+    // The graph is ~1 MB: far more than a pipe holds, so aad is still writing when the reader closes.
+    const child = spawn(process.execPath, [CLI, 'graph'], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('prints no colour codes when stdout is not a terminal', async () => {
     const r = await aad(['graph', '--max-parallel', '2'], { cwd: workspace({ 'aad.yaml': VALID }) });
     expect(r.code).toBe(0);
