@@ -25,7 +25,8 @@ export async function cancelRun(runIdArg: string | undefined, homeArg: string | 
   // The owner's identity (pid + start time) was checked by loadRun's liveness test, so the signal reaches the runner.
   try {
     process.kill(owner.pid, 'SIGTERM');
-  } catch {
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new RunStateError(`cannot signal the runner of run ${runId} (pid ${owner.pid}): ${(err as Error).message}`, { cause: err });
     return closeDeadRun(home, runId);
   }
   const graceMs = Math.max(5_000, ...graceOf(run.paths.plan));
@@ -54,6 +55,13 @@ function graceOf(planPath: string): number[] {
 /** A run whose runner died: claim it, stop its leftovers, and record every unfinished task cancelled. */
 async function closeDeadRun(home: string, runId: string): Promise<number> {
   const run = loadRun(home, runId);
+  // Judged again on this read, which is the claim's base: since the first look the runner may have finished
+  // the run (and exited), or a resume may have claimed it; a claim on top of that would steal a live run.
+  if (run.live === 'running') throw new RunStateError(`run ${runId} was resumed meanwhile (pid ${run.state.owner.pid} on ${run.state.owner.hostname}): cancel it again`);
+  if (run.live !== 'interrupted') {
+    printOut(`run ${runId} stopped (${run.live})`);
+    return 0;
+  }
   const me = selfOwner();
   const journal = new Journal(run.paths.events);
   try {

@@ -37,6 +37,26 @@ export async function drive(o: DriveOptions): Promise<number> {
   const reporter = new ConsoleReporter(o.mode, () => runner?.state ?? state, clock);
   let runner: Runner | undefined;
 
+  // Ctrl-C, SIGTERM (aad cancel) and SIGHUP cancel the run; a second Ctrl-C kills the task groups at once.
+  // Listening starts before the opening: a resume claims the run and reaps what a dead runner left before
+  // its runner exists, and a signal then must cancel the run, not kill aad halfway through the reaping.
+  let signals = 0;
+  let early: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (!runner) early ??= sig;
+    else if (signals === 1) runner.requestCancel(sig);
+    else runner.killNow();
+  };
+  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
+    const h = () => onSignal(sig);
+    process.on(sig, h);
+    return [sig, h] as const;
+  });
+  const unlisten = () => {
+    for (const [sig, h] of handlers) process.off(sig, h);
+  };
+
   const record = (bodies: RunEventBody[]) => {
     for (const body of bodies) {
       const e: RunEvent = journal.append(body);
@@ -51,9 +71,12 @@ export async function drive(o: DriveOptions): Promise<number> {
     if (!state) throw new Error('drive: the opening events did not start a run');
     if (o.afterOpening) more = await o.afterOpening(state);
   } catch (err) {
+    unlisten();
     journal.close();
     throw err;
   }
+  // A signal during the opening cancels the run before any task starts.
+  if (early) more.push({ event: 'cancel_requested', by: early });
   record(more);
   reporter.setTasks(state.order);
 
@@ -81,24 +104,12 @@ export async function drive(o: DriveOptions): Promise<number> {
     onOutput: reporter.wantsOutput ? (task, chunk) => reporter.output(task, chunk) : undefined,
   });
 
-  // Ctrl-C, SIGTERM (aad cancel) and SIGHUP cancel the run; a second Ctrl-C kills the task groups at once.
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) runner!.requestCancel(sig);
-    else runner!.killNow();
-  };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
-    const h = () => onSignal(sig);
-    process.on(sig, h);
-    return [sig, h] as const;
-  });
   try {
     const outcome = await runner.run();
     reporter.finish(outcome.state, outcome.exitCode);
     return outcome.exitCode;
   } finally {
-    for (const [sig, h] of handlers) process.off(sig, h);
+    unlisten();
     journal.close();
   }
 }
