@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import type { Cmd } from '../plan/compile.js';
-import { findTaskProcesses, procStartOf, signalAll, signalGroup } from '../store/proc.js';
+import { findTaskProcesses, groupMembers, procStartOf, signalAll, signalGroup } from '../store/proc.js';
 import type { AttemptResult } from './decide.js';
-import { Masker } from './mask.js';
+import { Masker, maskText } from './mask.js';
 
 /** What to run for one attempt (a task's or a rollback's). */
 export interface SpawnRequest {
@@ -18,8 +18,6 @@ export interface SpawnRequest {
   secrets: readonly string[];
   /** Receives the masked output as it arrives (the console); omit it when nobody reads it. */
   onOutput?: (chunk: Buffer) => void;
-  /** Called when a stopping group had to be SIGKILLed. */
-  onKilled?: () => void;
   /** Run and task ids in the environment, to find processes that left the group (Linux). */
   ids?: { runId: string; taskId: string };
 }
@@ -53,7 +51,7 @@ export const spawnTask: Spawner = (req) => {
   }
   const cwdProblem = checkCwd(req.cwd);
   if (cwdProblem) {
-    writeSync(fd, `aad: ${cwdProblem}\n`);
+    writeSync(fd, `aad: ${maskText(cwdProblem, req.secrets)}\n`);
     closeSync(fd);
     return failedAtOnce(cwdProblem, started);
   }
@@ -78,24 +76,23 @@ export const spawnTask: Spawner = (req) => {
   let stopped = false;
   let killedHard = false;
   let stopping = false;
-  let graceTimer: NodeJS.Timeout | undefined;
+  let stopAt = 0;
   let timeoutTimer: NodeJS.Timeout | undefined;
-  let exited = false;
+  let graceTimer: NodeJS.Timeout | undefined;
 
   const escaped = () => (req.ids ? findTaskProcesses(req.ids.runId, req.ids.taskId) : []);
   const terminate = () => {
     if (stopping || pid === undefined) return;
     stopping = true;
+    stopAt = Date.now();
     signalGroup(pid, 'SIGTERM');
     signalAll(escaped(), 'SIGTERM');
+    // SIGKILL after the grace even while the leader is still alive (it may ignore SIGTERM).
     graceTimer = setTimeout(() => {
-      const left = escaped();
-      const groupAlive = signalGroup(pid, 'SIGKILL');
+      const left = [...groupMembers(pid), ...escaped()];
+      if (left.length > 0) killedHard = true;
+      signalGroup(pid, 'SIGKILL');
       signalAll(left, 'SIGKILL');
-      if ((groupAlive && !exited) || left.length > 0) {
-        killedHard = true;
-        req.onKilled?.();
-      }
     }, req.killGraceMs);
     graceTimer.unref();
   };
@@ -117,6 +114,31 @@ export const spawnTask: Spawner = (req) => {
     child.stderr!.on('data', onData);
   }
 
+  /**
+   * No process of a task outlives it: once the leader is gone, what is left of its group (and, when
+   * the task was stopped, what escaped the group) gets SIGTERM, then SIGKILL after the grace, and
+   * the attempt ends only when they are gone. The usual case, an empty group, costs one kill(2).
+   */
+  const reapRest = async (): Promise<void> => {
+    if (pid === undefined) return;
+    const since = stopping ? stopAt : Date.now();
+    if (!stopping && !signalGroup(pid, 'SIGTERM')) return;
+    let killed = false;
+    for (;;) {
+      const members = groupMembers(pid);
+      const esc = stopping ? escaped() : [];
+      if (members.length === 0 && esc.length === 0) return;
+      const late = Date.now() - since;
+      if (!killed && late >= req.killGraceMs) {
+        signalAll(members, 'SIGKILL');
+        signalAll(esc, 'SIGKILL');
+        killedHard = true;
+        killed = true;
+      } else if (killed && late >= req.killGraceMs + 2000) return; // unkillable (D state): do not hang the run
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+
   const done = new Promise<AttemptResult & { killedHard: boolean }>((resolve) => {
     let spawnError: string | undefined;
     let exitCode: number | null = null;
@@ -125,17 +147,13 @@ export const spawnTask: Spawner = (req) => {
       spawnError = describeSpawnError(err as NodeJS.ErrnoException, file);
     });
     child.once('exit', (code, sig) => {
-      exited = true;
       exitCode = code;
       signal = sig;
-      // Leftover members of the group (background children) do not outlive their task.
-      if (pid !== undefined && !stopping && signalGroup(pid, 'SIGTERM')) {
-        const t = setTimeout(() => signalGroup(pid, 'SIGKILL'), req.killGraceMs);
-        t.unref();
-      }
       if (!direct) {
-        // A process that left the group (setsid) may still hold our pipes: do not wait for it forever.
+        // Leftovers (in the group, or escaped with setsid) may hold our pipes: end them, and stop waiting after the grace.
+        if (pid !== undefined && !stopping) signalGroup(pid, 'SIGTERM');
         const t = setTimeout(() => {
+          if (pid !== undefined) signalGroup(pid, 'SIGKILL');
           signalAll(escaped(), 'SIGKILL');
           child.stdout?.destroy();
           child.stderr?.destroy();
@@ -146,18 +164,21 @@ export const spawnTask: Spawner = (req) => {
     });
     child.once('close', () => {
       clearTimeout(timeoutTimer);
-      if (!stopping) clearTimeout(graceTimer);
       if (!direct) write(masker.flush());
-      if (spawnError) writeSync(fd, `aad: spawn failed: ${spawnError}\n`);
+      if (spawnError) writeSync(fd, `aad: spawn failed: ${maskText(spawnError, req.secrets)}\n`);
       closeSync(fd);
-      resolve({
-        exitCode: spawnError ? null : exitCode,
-        signal: spawnError ? null : signal,
-        timedOut,
-        spawnError,
-        stopped: stopped && !timedOut,
-        durationMs: Date.now() - started,
-        killedHard,
+      void reapRest().then(() => {
+        // The group is gone: its id may be reused, so no late SIGKILL may reach it.
+        clearTimeout(graceTimer);
+        resolve({
+          exitCode: spawnError ? null : exitCode,
+          signal: spawnError ? null : signal,
+          timedOut,
+          spawnError,
+          stopped: stopped && !timedOut,
+          durationMs: Date.now() - started,
+          killedHard,
+        });
       });
     });
   });

@@ -97,6 +97,23 @@ function hasVar(env: Buffer, needle: Buffer): boolean {
   return i === 0 || (i > 0 && env[i - 1] === 0);
 }
 
+/** Live (not zombie) members of a process group, from /proc; [] where there is no /proc. */
+export function groupMembers(pgid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const name of entries) {
+    if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+    const st = readProcStat(Number(name));
+    if (st && st.pgid === pgid && st.state !== 'Z' && st.state !== 'X') out.push(Number(name));
+  }
+  return out;
+}
+
 /** Sends a signal to a process group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {

@@ -87,6 +87,16 @@ describe.concurrent('spawnTask', () => {
     expect(r.killedHard).toBe(true);
   });
 
+  it('leaves no process behind when output goes straight to the log (no pipes): leftovers ignoring SIGTERM are SIGKILLed', async () => {
+    const d = dir();
+    const pidFile = join(d, 'bg.pid');
+    const p = spawnTask(req(d, { cmd: { kind: 'shell', script: `(trap '' TERM; exec sleep 30) & echo $! > ${pidFile}; sleep 0.1` }, killGraceMs: 200 }));
+    const r = await p.done;
+    expect(r.exitCode).toBe(0);
+    expect(r.killedHard).toBe(true);
+    expect(dead(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+  });
+
   it('stop() ends a running task and marks the attempt stopped', async () => {
     const d = dir();
     const p = spawnTask(req(d, { cmd: { kind: 'shell', script: 'sleep 30' } }));
@@ -101,12 +111,14 @@ describe.concurrent('spawnTask', () => {
     const pidFile = join(d, 'escaped.pid');
     const ids = { runId: `20990101-000000-${Math.random().toString(36).slice(2, 6)}`, taskId: 'esc' };
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', AAD_RUN_ID: ids.runId, AAD_TASK_ID: ids.taskId };
-    const p = spawnTask(req(d, { env, ids, cmd: { kind: 'shell', script: `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & sleep 30` }, timeoutMs: 400 }));
-    const r = await p.done;
-    expect(r.timedOut).toBe(true);
-    expect(existsSync(pidFile)).toBe(true);
-    const escaped = Number(readFileSync(pidFile, 'utf8'));
-    expect(await waitFor(() => dead(escaped))).toBe(true);
+    for (const secrets of [[], ['zzzz-secret']]) {
+      const p = spawnTask(req(d, { env, ids, secrets, cmd: { kind: 'shell', script: `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 30' & sleep 30` }, timeoutMs: 400 }));
+      const r = await p.done;
+      expect(r.timedOut).toBe(true);
+      expect(existsSync(pidFile)).toBe(true);
+      // Gone when the attempt ends, whether output went through pipes (secrets) or straight to the log.
+      expect(dead(Number(readFileSync(pidFile, 'utf8')))).toBe(true);
+    }
   });
 
   it('masks secrets in the log, also when a secret is split across writes', async () => {
