@@ -19,7 +19,8 @@ export function graphText(plan: Plan, parallel: number): string {
       describe: (i) => plan.tasks[i]!.description ?? formatCmd(plan.tasks[i]!.cmd),
     },
     painter(colorEnabled(process.stdout)),
-    Math.max(40, process.stdout.columns ?? 80),
+    // A terminal of unknown size (a pty nobody sized) reports 0 columns.
+    Math.max(40, process.stdout.columns || 80),
   );
 }
 

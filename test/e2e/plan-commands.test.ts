@@ -333,6 +333,8 @@ describe.concurrent('aad graph', () => {
     expect(noColor.code).toBe(0);
     expect(noColor.stdout).toContain('Critical path');
     expect(noColor.stdout).not.toMatch(ANSI);
+    // This pty has no size (0 columns): aad draws for 80, not for its 40-column minimum.
+    expect(noColor.stdout).toContain('\nEstimate  3 task-lengths (equal weights: no run history yet), at 2 in parallel\r\n');
   });
 
   it('keeps coloured lines within 80 columns too (FORCE_COLOR)', async () => {
