@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import type { Cmd } from '../plan/compile.js';
 import { findTaskProcesses, groupMembers, procStartOf, signalAll, signalGroup } from '../store/proc.js';
 import type { AttemptResult } from './decide.js';
@@ -57,7 +58,13 @@ export const spawnTask: Spawner = (req) => {
   }
   const masker = new Masker(req.secrets);
   const direct = !masker.active && !req.onOutput;
-  const [file, args] = req.cmd.kind === 'shell' ? ['/bin/sh', ['-c', req.cmd.script]] : [req.cmd.argv[0]!, req.cmd.argv.slice(1)];
+  const resolved = direct || req.cmd.kind === 'shell' ? undefined : resolveProgram(req.cmd.argv[0]!, req.env.PATH ?? '', req.cwd);
+  if (resolved && !resolved.ok) {
+    writeSync(fd, `aad: spawn failed: ${maskText(resolved.reason, req.secrets)}\n`);
+    closeSync(fd);
+    return failedAtOnce(resolved.reason, started);
+  }
+  const [file, args] = commandLine(req.cmd, !direct, resolved?.path);
   let child: ChildProcess;
   try {
     child = spawn(file, args, {
@@ -199,6 +206,31 @@ export const spawnTask: Spawner = (req) => {
     },
   };
 };
+
+/**
+ * The program and arguments for a command. Read through a pipe, stderr is merged into stdout at the
+ * source (`exec 2>&1`), so that the log keeps the exact order in which the task wrote them.
+ */
+function commandLine(cmd: Cmd, merge: boolean, program?: string): [string, string[]] {
+  if (cmd.kind === 'shell') return ['/bin/sh', ['-c', merge ? `exec 2>&1; ${cmd.script}` : cmd.script]];
+  if (merge) return ['/bin/sh', ['-c', 'exec 2>&1; exec "$@"', 'sh', program ?? cmd.argv[0]!, ...cmd.argv.slice(1)]];
+  return [cmd.argv[0]!, cmd.argv.slice(1)];
+}
+
+/** Finds an argv's program as execvp would (PATH, or a path relative to the cwd), so that a missing one fails the same way with or without the merging shell. */
+function resolveProgram(name: string, path: string, cwd: string): { ok: true; path: string } | { ok: false; reason: string } {
+  const candidates = name.includes('/') ? [isAbsolute(name) ? name : join(cwd, name)] : path.split(':').map((dir) => join(dir || '.', name));
+  let denied = false;
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      if (statSync(c).isFile()) return { ok: true, path: isAbsolute(c) ? c : join(cwd, c) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') denied = true;
+    }
+  }
+  return { ok: false, reason: denied ? `permission denied: ${name}` : `command not found: ${name}` };
+}
 
 function failedAtOnce(reason: string, started: number): TaskProcess {
   return {

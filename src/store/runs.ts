@@ -37,7 +37,8 @@ export function listRunIds(home: string): string[] {
 export function resolveRunId(home: string, arg: string | undefined): string {
   const ids = listRunIds(home);
   if (arg === undefined || arg === '') {
-    const last = ids[ids.length - 1];
+    // The newest run with a journal: a run directory being created this instant has none yet.
+    const last = [...ids].reverse().find((id) => existsSync(runPaths(home, id).events)) ?? ids[ids.length - 1];
     if (!last) throw new NotFoundError(`no runs in ${runsDir(home)} (start one with \`aad run\`, or pass --home)`);
     return last;
   }

@@ -38,6 +38,28 @@ describe.concurrent('spawnTask', () => {
     expect(readFileSync(join(d, 'out.log'), 'utf8')).toBe('one\ntwo\nthree\n');
   });
 
+  it('keeps the order of stdout and stderr when output is read through a pipe (console, masking)', async () => {
+    const d = dir();
+    const script = 'for i in 1 2 3 4 5; do echo out$i; echo err$i >&2; done';
+    const shown: Buffer[] = [];
+    const r = await spawnTask(req(d, { cmd: { kind: 'shell', script }, secrets: ['zzzz-secret'], onOutput: (c) => shown.push(Buffer.from(c)) })).done;
+    expect(r.exitCode).toBe(0);
+    const want = [1, 2, 3, 4, 5].map((i) => `out${i}\nerr${i}\n`).join('');
+    expect(readFileSync(join(d, 'out.log'), 'utf8')).toBe(want);
+    expect(Buffer.concat(shown).toString()).toBe(want);
+    const argv = await spawnTask(req(d, { cmd: { kind: 'argv', argv: ['sh', '-c', 'echo a; echo b >&2; echo c'] }, logPath: join(d, 'argv.log'), onOutput: () => {} })).done;
+    expect(argv.exitCode).toBe(0);
+    expect(readFileSync(join(d, 'argv.log'), 'utf8')).toBe('a\nb\nc\n');
+  });
+
+  it('fails the same way on a missing program whether output is piped or not', async () => {
+    const d = dir();
+    for (const onOutput of [undefined, () => {}]) {
+      const r = await spawnTask(req(d, { cmd: { kind: 'argv', argv: ['no-such-program-aad', 'x'] }, onOutput })).done;
+      expect(r.spawnError).toBe('command not found: no-such-program-aad');
+    }
+  });
+
   it('runs an argv without a shell: shell syntax is passed through literally', async () => {
     const d = dir();
     const r = await spawnTask(req(d, { cmd: { kind: 'argv', argv: ['echo', '$HOME', '&&', 'x'] } })).done;
