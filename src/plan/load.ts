@@ -41,7 +41,7 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
       const message = `the document is nested more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are allowed`;
       throw new PlanInvalidError(file, [{ path: '', message, ...pos(deep.offset) }], source);
     }
-    for (const next of new Composer({ uniqueKeys: true }).compose(tokens, true, source.length)) {
+    for (const next of new Composer({ uniqueKeys: true, merge: true }).compose(tokens, true, source.length)) {
       if (!doc) doc = next;
       else {
         const message = 'the file holds more than one YAML document (a line "---" starts another); a plan is one document';

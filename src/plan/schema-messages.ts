@@ -56,7 +56,8 @@ function explainOne(e: ErrorObject): SchemaProblem {
     case 'const':
       return { path, target: 'value', message: `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${got}` };
     case 'minimum':
-    case 'exclusiveMinimum': {
+    case 'exclusiveMinimum':
+    case 'maximum': {
       const { comparison, limit } = e.params as { comparison: string; limit: number };
       return { path, target: 'value', message: `must be a number ${comparison} ${limit}, not ${got}` };
     }

@@ -12,19 +12,19 @@ export type Command = string | [string, ...string[]];
  */
 export type Cwd = string;
 /**
- * Time limit of each attempt, in seconds (> 0). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.
+ * Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.
  *
  * Example: `timeout_sec: 300`
  */
 export type TimeoutSec = number;
 /**
- * Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0). Default: 5.
+ * Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.
  *
  * Example: `kill_grace_sec: 10`
  */
 export type KillGraceSec = number;
 /**
- * How many times a failed attempt is tried again (an integer >= 0; the task runs at most `retries + 1` times). Default: 0.
+ * How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.
  *
  * Example: `retries: 2`
  */
@@ -48,7 +48,7 @@ export type Outputs = string[];
  */
 export type Command1 = string | [string, ...string[]];
 /**
- * Time limit of the rollback, in seconds (> 0). Default: the task's `timeout_sec`.
+ * Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.
  *
  * Example: `rollback_timeout_sec: 60`
  */
@@ -101,7 +101,7 @@ export interface PlanInput {
    */
   artifacts_dir?: string;
   /**
-   * How many tasks may run at once. `aad run --max-parallel N` wins over it. Default: the number of CPUs.
+   * How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.
    *
    * Example: `max_parallel: 4`
    */
@@ -114,6 +114,30 @@ export interface PlanInput {
    * @minItems 1
    */
   tasks: [TaskInput, ...TaskInput[]];
+  /**
+   * Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.
+   *
+   * Example:
+   * ```yaml
+   * x-node: &node { retries: 2, timeout_sec: 60 }
+   * tasks:
+   *   - { id: build, cmd: npm run build, <<: *node }
+   * ```
+   *
+   * This interface was referenced by `PlanInput`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | 1
+    | string
+    | number
+    | Command
+    | Defaults
+    | [TaskInput, ...TaskInput[]]
+    | undefined;
 }
 /**
  * Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.

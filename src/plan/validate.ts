@@ -18,6 +18,7 @@ export function validatePlan(doc: LoadedDocument): PlanInput {
     problems.push(...explainSchemaErrors((validateSchema as unknown as { errors: ErrorObject[] }).errors));
   }
   problems.push(...checkSemantics(doc.data));
+  problems.push(...findNul(doc.data, []));
   if (problems.length > 0) {
     const issues: PlanIssue[] = problems.map((p) => ({
       path: formatPath(p.path),
@@ -28,6 +29,19 @@ export function validatePlan(doc: LoadedDocument): PlanInput {
     throw new PlanInvalidError(doc.file, issues, doc.source);
   }
   return doc.data as PlanInput;
+}
+
+/** A NUL character cannot pass into a command, a path or the environment. */
+function findNul(v: unknown, path: (string | number)[]): Problem[] {
+  if (typeof v === 'string') return v.includes('\0') ? [{ path, message: 'must not contain a NUL character (\\0)' }] : [];
+  if (Array.isArray(v)) return v.flatMap((x, i) => findNul(x, [...path, i]));
+  if (v && typeof v === 'object') {
+    return Object.entries(v).flatMap(([k, x]) => [
+      ...(k.includes('\0') ? [{ path: [...path, k], target: 'key' as const, message: 'a key must not contain a NUL character (\\0)' }] : []),
+      ...findNul(x, [...path, k]),
+    ]);
+  }
+  return [];
 }
 
 interface LooseTask {

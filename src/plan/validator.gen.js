@@ -3,21 +3,22 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once. `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL) are masked as `***` in everything aad writes.\n\nExample: `env: { NODE_ENV: production }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0},"retries":{"description":"How many times a failed attempt is tried again (an integer >= 0; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.\n\nExample: `retry_backoff_sec: [1, 3, 10]`","anyOf":[{"type":"number","minimum":0},{"type":"array","minItems":1,"items":{"type":"number","minimum":0}}]},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree before the first attempt and restores the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL) are masked as `***` in everything aad writes.\n\nExample: `env: { NODE_ENV: production }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.\n\nExample: `retry_backoff_sec: [1, 3, 10]`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}}]},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree before the first attempt and restores the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}}}};
 const schema12 = {"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]};
+const pattern0 = new RegExp("^x-", "u");
 const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}};
 const schema14 = {"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1};
 const schema15 = {"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL) are masked as `***` in everything aad writes.\n\nExample: `env: { NODE_ENV: production }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}};
-const schema16 = {"description":"Time limit of each attempt, in seconds (> 0). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0};
-const schema17 = {"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0};
-const schema18 = {"description":"How many times a failed attempt is tried again (an integer >= 0; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0};
-const schema19 = {"description":"Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.\n\nExample: `retry_backoff_sec: [1, 3, 10]`","anyOf":[{"type":"number","minimum":0},{"type":"array","minItems":1,"items":{"type":"number","minimum":0}}]};
+const schema16 = {"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483};
+const schema17 = {"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483};
+const schema18 = {"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000};
+const schema19 = {"description":"Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.\n\nExample: `retry_backoff_sec: [1, 3, 10]`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}}]};
 const schema20 = {"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}};
-const schema22 = {"description":"Time limit of the rollback, in seconds (> 0). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0};
+const schema22 = {"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483};
 const schema23 = {"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"};
 const schema24 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
 const func2 = Object.prototype.hasOwnProperty;
-const pattern0 = new RegExp("^(?!AAD_)[^=]+$", "u");
+const pattern1 = new RegExp("^(?!AAD_)[^=]+$", "u");
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -76,7 +77,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!pattern0.test(key1)){
+if(!pattern1.test(key1)){
 const err4 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!AAD_)[^=]+$"},message:"must match pattern \""+"^(?!AAD_)[^=]+$"+"\"",schema:"^(?!AAD_)[^=]+$",parentSchema:schema15.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err4];
@@ -127,8 +128,8 @@ errors++;
 if(data.timeout_sec !== undefined){
 let data3 = data.timeout_sec;
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 <= 0 || isNaN(data3)){
-const err8 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema16,data:data3};
+if(data3 > 2147483 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -137,9 +138,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema16.type,parentSchema:schema16,data:data3};
+if(data3 <= 0 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -149,11 +149,8 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.kill_grace_sec !== undefined){
-let data4 = data.kill_grace_sec;
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err10 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema17,data:data4};
+else {
+const err10 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema16.type,parentSchema:schema16,data:data3};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -163,8 +160,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-else {
-const err11 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema17.type,parentSchema:schema17,data:data4};
+if(data.kill_grace_sec !== undefined){
+let data4 = data.kill_grace_sec;
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 > 2147483 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema17,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -173,11 +173,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.retries !== undefined){
-let data5 = data.retries;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err12 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.type,parentSchema:schema18,data:data5};
+if(data4 < 0 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema17,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -186,14 +183,48 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err13 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18,data:data5};
+}
+else {
+const err13 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema17.type,parentSchema:schema17,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.retries !== undefined){
+let data5 = data.retries;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err14 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.type,parentSchema:schema18,data:data5};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 > 10000 || isNaN(data5)){
+const err15 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema18,data:data5};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err16 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18,data:data5};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -205,48 +236,8 @@ const _errs23 = errors;
 let valid9 = false;
 const _errs24 = errors;
 if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-const err14 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[0],data:data6};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-else {
-const err15 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[0].type,parentSchema:schema19.anyOf[0],data:data6};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-var _valid0 = _errs24 === errors;
-valid9 = valid9 || _valid0;
-if(!valid9){
-const _errs26 = errors;
-if(Array.isArray(data6)){
-if(data6.length < 1){
-const err16 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema19.anyOf[1],data:data6};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if((typeof data7 == "number") && (isFinite(data7))){
-if(data7 < 0 || isNaN(data7)){
-const err17 = {instancePath:instancePath+"/retry_backoff_sec/" + i0,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[1].items,data:data7};
+if(data6 > 2147483 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema19.anyOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -255,9 +246,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/retry_backoff_sec/" + i0,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[1].items.type,parentSchema:schema19.anyOf[1].items,data:data7};
+if(data6 < 0 || isNaN(data6)){
+const err18 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -267,9 +257,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
 else {
-const err19 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.anyOf[1].type,parentSchema:schema19.anyOf[1],data:data6};
+const err19 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[0].type,parentSchema:schema19.anyOf[0],data:data6};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -278,16 +267,78 @@ vErrors.push(err19);
 }
 errors++;
 }
-var _valid0 = _errs26 === errors;
+var _valid0 = _errs24 === errors;
 valid9 = valid9 || _valid0;
-}
 if(!valid9){
-const err20 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema19.anyOf,parentSchema:schema19,data:data6};
+const _errs26 = errors;
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err20 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema19.anyOf[1],data:data6};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
+}
+errors++;
+}
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 2147483 || isNaN(data7)){
+const err21 = {instancePath:instancePath+"/retry_backoff_sec/" + i0,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema19.anyOf[1].items,data:data7};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data7 < 0 || isNaN(data7)){
+const err22 = {instancePath:instancePath+"/retry_backoff_sec/" + i0,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[1].items,data:data7};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/retry_backoff_sec/" + i0,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[1].items.type,parentSchema:schema19.anyOf[1].items,data:data7};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.anyOf[1].type,parentSchema:schema19.anyOf[1],data:data6};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var _valid0 = _errs26 === errors;
+valid9 = valid9 || _valid0;
+}
+if(!valid9){
+const err25 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema19.anyOf,parentSchema:schema19,data:data6};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
 }
 errors++;
 }
@@ -311,73 +362,7 @@ for(let i1=0; i1<len1; i1++){
 let data9 = data8[i1];
 if(typeof data9 === "string"){
 if(data9.length < 1){
-const err21 = {instancePath:instancePath+"/outputs/" + i1,schemaPath:"#/definitions/outputs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.items,data:data9};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/outputs/" + i1,schemaPath:"#/definitions/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.items.type,parentSchema:schema20.items,data:data9};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/outputs",schemaPath:"#/definitions/outputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.type,parentSchema:schema20,data:data8};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-}
-if(data.rollback !== undefined){
-let data10 = data.rollback;
-const _errs37 = errors;
-let valid16 = false;
-const _errs38 = errors;
-if(typeof data10 === "string"){
-if(data10.length < 1){
-const err24 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data10};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data10};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-var _valid1 = _errs38 === errors;
-valid16 = valid16 || _valid1;
-if(!valid16){
-const _errs40 = errors;
-if(Array.isArray(data10)){
-if(data10.length < 1){
-const err26 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data10};
+const err26 = {instancePath:instancePath+"/outputs/" + i1,schemaPath:"#/definitions/outputs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.items,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -386,11 +371,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-const len2 = data10.length;
-for(let i2=0; i2<len2; i2++){
-let data11 = data10[i2];
-if(typeof data11 !== "string"){
-const err27 = {instancePath:instancePath+"/rollback/" + i2,schemaPath:"#/definitions/rollback/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data11};
+}
+else {
+const err27 = {instancePath:instancePath+"/outputs/" + i1,schemaPath:"#/definitions/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.items.type,parentSchema:schema20.items,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -402,7 +385,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data10};
+const err28 = {instancePath:instancePath+"/outputs",schemaPath:"#/definitions/outputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.type,parentSchema:schema20,data:data8};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -411,16 +394,84 @@ vErrors.push(err28);
 }
 errors++;
 }
-var _valid1 = _errs40 === errors;
-valid16 = valid16 || _valid1;
 }
-if(!valid16){
-const err29 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data10};
+if(data.rollback !== undefined){
+let data10 = data.rollback;
+const _errs37 = errors;
+let valid16 = false;
+const _errs38 = errors;
+if(typeof data10 === "string"){
+if(data10.length < 1){
+const err29 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
 else {
 vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data10};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+var _valid1 = _errs38 === errors;
+valid16 = valid16 || _valid1;
+if(!valid16){
+const _errs40 = errors;
+if(Array.isArray(data10)){
+if(data10.length < 1){
+const err31 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const len2 = data10.length;
+for(let i2=0; i2<len2; i2++){
+let data11 = data10[i2];
+if(typeof data11 !== "string"){
+const err32 = {instancePath:instancePath+"/rollback/" + i2,schemaPath:"#/definitions/rollback/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data11};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data10};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+var _valid1 = _errs40 === errors;
+valid16 = valid16 || _valid1;
+}
+if(!valid16){
+const err34 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data10};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
 }
 errors++;
 }
@@ -439,24 +490,34 @@ vErrors = null;
 if(data.rollback_timeout_sec !== undefined){
 let data12 = data.rollback_timeout_sec;
 if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 <= 0 || isNaN(data12)){
-const err30 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22,data:data12};
+if(data12 > 2147483 || isNaN(data12)){
+const err35 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema22,data:data12};
 if(vErrors === null){
-vErrors = [err30];
+vErrors = [err35];
 }
 else {
-vErrors.push(err30);
+vErrors.push(err35);
+}
+errors++;
+}
+if(data12 <= 0 || isNaN(data12)){
+const err36 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22,data:data12};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
 }
 errors++;
 }
 }
 else {
-const err31 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.type,parentSchema:schema22,data:data12};
+const err37 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.type,parentSchema:schema22,data:data12};
 if(vErrors === null){
-vErrors = [err31];
+vErrors = [err37];
 }
 else {
-vErrors.push(err31);
+vErrors.push(err37);
 }
 errors++;
 }
@@ -464,12 +525,12 @@ errors++;
 if(data.rollback_on_cancel !== undefined){
 let data13 = data.rollback_on_cancel;
 if(typeof data13 !== "boolean"){
-const err32 = {instancePath:instancePath+"/rollback_on_cancel",schemaPath:"#/definitions/rollback_on_cancel/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema23.type,parentSchema:schema23,data:data13};
+const err38 = {instancePath:instancePath+"/rollback_on_cancel",schemaPath:"#/definitions/rollback_on_cancel/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema23.type,parentSchema:schema23,data:data13};
 if(vErrors === null){
-vErrors = [err32];
+vErrors = [err38];
 }
 else {
-vErrors.push(err32);
+vErrors.push(err38);
 }
 errors++;
 }
@@ -477,24 +538,24 @@ errors++;
 if(data.description !== undefined){
 let data14 = data.description;
 if(typeof data14 !== "string"){
-const err33 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data14};
+const err39 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data14};
 if(vErrors === null){
-vErrors = [err33];
+vErrors = [err39];
 }
 else {
-vErrors.push(err33);
+vErrors.push(err39);
 }
 errors++;
 }
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err40];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err40);
 }
 errors++;
 }
@@ -504,7 +565,7 @@ return errors === 0;
 
 const schema25 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}};
 const schema26 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
-const pattern1 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -565,7 +626,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!pattern1.test(data0)){
+if(!pattern2.test(data0)){
 const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema26,data:data0};
 if(vErrors === null){
 vErrors = [err5];
@@ -706,7 +767,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(!pattern1.test(data4)){
+if(!pattern2.test(data4)){
 const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema26,data:data4};
 if(vErrors === null){
 vErrors = [err15];
@@ -781,7 +842,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(!pattern0.test(key1)){
+if(!pattern1.test(key1)){
 const err21 = {instancePath:instancePath+"/env",schemaPath:"#/definitions/env/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!AAD_)[^=]+$"},message:"must match pattern \""+"^(?!AAD_)[^=]+$"+"\"",schema:"^(?!AAD_)[^=]+$",parentSchema:schema15.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err21];
@@ -832,8 +893,8 @@ errors++;
 if(data.timeout_sec !== undefined){
 let data8 = data.timeout_sec;
 if((typeof data8 == "number") && (isFinite(data8))){
-if(data8 <= 0 || isNaN(data8)){
-const err25 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema16,data:data8};
+if(data8 > 2147483 || isNaN(data8)){
+const err25 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema16,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -842,9 +903,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema16.type,parentSchema:schema16,data:data8};
+if(data8 <= 0 || isNaN(data8)){
+const err26 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema16,data:data8};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -854,11 +914,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data.kill_grace_sec !== undefined){
-let data9 = data.kill_grace_sec;
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 0 || isNaN(data9)){
-const err27 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema17,data:data9};
+else {
+const err27 = {instancePath:instancePath+"/timeout_sec",schemaPath:"#/definitions/timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema16.type,parentSchema:schema16,data:data8};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -868,8 +925,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema17.type,parentSchema:schema17,data:data9};
+if(data.kill_grace_sec !== undefined){
+let data9 = data.kill_grace_sec;
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 2147483 || isNaN(data9)){
+const err28 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema17,data:data9};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -878,11 +938,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data.retries !== undefined){
-let data10 = data.retries;
-if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-const err29 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.type,parentSchema:schema18,data:data10};
+if(data9 < 0 || isNaN(data9)){
+const err29 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema17,data:data9};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -891,14 +948,48 @@ vErrors.push(err29);
 }
 errors++;
 }
-if((typeof data10 == "number") && (isFinite(data10))){
-if(data10 < 0 || isNaN(data10)){
-const err30 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18,data:data10};
+}
+else {
+const err30 = {instancePath:instancePath+"/kill_grace_sec",schemaPath:"#/definitions/kill_grace_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema17.type,parentSchema:schema17,data:data9};
 if(vErrors === null){
 vErrors = [err30];
 }
 else {
 vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data.retries !== undefined){
+let data10 = data.retries;
+if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
+const err31 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema18.type,parentSchema:schema18,data:data10};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if((typeof data10 == "number") && (isFinite(data10))){
+if(data10 > 10000 || isNaN(data10)){
+const err32 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000},message:"must be <= 10000",schema:10000,parentSchema:schema18,data:data10};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data10 < 0 || isNaN(data10)){
+const err33 = {instancePath:instancePath+"/retries",schemaPath:"#/definitions/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema18,data:data10};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
 }
 errors++;
 }
@@ -910,48 +1001,8 @@ const _errs40 = errors;
 let valid17 = false;
 const _errs41 = errors;
 if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 < 0 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[0],data:data11};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[0].type,parentSchema:schema19.anyOf[0],data:data11};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-var _valid1 = _errs41 === errors;
-valid17 = valid17 || _valid1;
-if(!valid17){
-const _errs43 = errors;
-if(Array.isArray(data11)){
-if(data11.length < 1){
-const err33 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema19.anyOf[1],data:data11};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-const len2 = data11.length;
-for(let i2=0; i2<len2; i2++){
-let data12 = data11[i2];
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 0 || isNaN(data12)){
-const err34 = {instancePath:instancePath+"/retry_backoff_sec/" + i2,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[1].items,data:data12};
+if(data11 > 2147483 || isNaN(data11)){
+const err34 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema19.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -960,9 +1011,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-else {
-const err35 = {instancePath:instancePath+"/retry_backoff_sec/" + i2,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[1].items.type,parentSchema:schema19.anyOf[1].items,data:data12};
+if(data11 < 0 || isNaN(data11)){
+const err35 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -972,9 +1022,8 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
 else {
-const err36 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.anyOf[1].type,parentSchema:schema19.anyOf[1],data:data11};
+const err36 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[0].type,parentSchema:schema19.anyOf[0],data:data11};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -983,16 +1032,78 @@ vErrors.push(err36);
 }
 errors++;
 }
-var _valid1 = _errs43 === errors;
+var _valid1 = _errs41 === errors;
 valid17 = valid17 || _valid1;
-}
 if(!valid17){
-const err37 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema19.anyOf,parentSchema:schema19,data:data11};
+const _errs43 = errors;
+if(Array.isArray(data11)){
+if(data11.length < 1){
+const err37 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema19.anyOf[1],data:data11};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
+}
+errors++;
+}
+const len2 = data11.length;
+for(let i2=0; i2<len2; i2++){
+let data12 = data11[i2];
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 > 2147483 || isNaN(data12)){
+const err38 = {instancePath:instancePath+"/retry_backoff_sec/" + i2,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema19.anyOf[1].items,data:data12};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data12 < 0 || isNaN(data12)){
+const err39 = {instancePath:instancePath+"/retry_backoff_sec/" + i2,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema19.anyOf[1].items,data:data12};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/retry_backoff_sec/" + i2,schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/items/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema19.anyOf[1].items.type,parentSchema:schema19.anyOf[1].items,data:data12};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema19.anyOf[1].type,parentSchema:schema19.anyOf[1],data:data11};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid1 = _errs43 === errors;
+valid17 = valid17 || _valid1;
+}
+if(!valid17){
+const err42 = {instancePath:instancePath+"/retry_backoff_sec",schemaPath:"#/definitions/retry_backoff_sec/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema19.anyOf,parentSchema:schema19,data:data11};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
 }
 errors++;
 }
@@ -1016,73 +1127,7 @@ for(let i3=0; i3<len3; i3++){
 let data14 = data13[i3];
 if(typeof data14 === "string"){
 if(data14.length < 1){
-const err38 = {instancePath:instancePath+"/outputs/" + i3,schemaPath:"#/definitions/outputs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.items,data:data14};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-else {
-const err39 = {instancePath:instancePath+"/outputs/" + i3,schemaPath:"#/definitions/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.items.type,parentSchema:schema20.items,data:data14};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/outputs",schemaPath:"#/definitions/outputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.type,parentSchema:schema20,data:data13};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-if(data.rollback !== undefined){
-let data15 = data.rollback;
-const _errs54 = errors;
-let valid24 = false;
-const _errs55 = errors;
-if(typeof data15 === "string"){
-if(data15.length < 1){
-const err41 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data15};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-}
-else {
-const err42 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data15};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-var _valid2 = _errs55 === errors;
-valid24 = valid24 || _valid2;
-if(!valid24){
-const _errs57 = errors;
-if(Array.isArray(data15)){
-if(data15.length < 1){
-const err43 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data15};
+const err43 = {instancePath:instancePath+"/outputs/" + i3,schemaPath:"#/definitions/outputs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema20.items,data:data14};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -1091,11 +1136,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-const len4 = data15.length;
-for(let i4=0; i4<len4; i4++){
-let data16 = data15[i4];
-if(typeof data16 !== "string"){
-const err44 = {instancePath:instancePath+"/rollback/" + i4,schemaPath:"#/definitions/rollback/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data16};
+}
+else {
+const err44 = {instancePath:instancePath+"/outputs/" + i3,schemaPath:"#/definitions/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema20.items.type,parentSchema:schema20.items,data:data14};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -1107,7 +1150,7 @@ errors++;
 }
 }
 else {
-const err45 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data15};
+const err45 = {instancePath:instancePath+"/outputs",schemaPath:"#/definitions/outputs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema20.type,parentSchema:schema20,data:data13};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -1116,16 +1159,84 @@ vErrors.push(err45);
 }
 errors++;
 }
-var _valid2 = _errs57 === errors;
-valid24 = valid24 || _valid2;
 }
-if(!valid24){
-const err46 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data15};
+if(data.rollback !== undefined){
+let data15 = data.rollback;
+const _errs54 = errors;
+let valid24 = false;
+const _errs55 = errors;
+if(typeof data15 === "string"){
+if(data15.length < 1){
+const err46 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data15};
 if(vErrors === null){
 vErrors = [err46];
 }
 else {
 vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data15};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+var _valid2 = _errs55 === errors;
+valid24 = valid24 || _valid2;
+if(!valid24){
+const _errs57 = errors;
+if(Array.isArray(data15)){
+if(data15.length < 1){
+const err48 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data15};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+const len4 = data15.length;
+for(let i4=0; i4<len4; i4++){
+let data16 = data15[i4];
+if(typeof data16 !== "string"){
+const err49 = {instancePath:instancePath+"/rollback/" + i4,schemaPath:"#/definitions/rollback/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data16};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data15};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+var _valid2 = _errs57 === errors;
+valid24 = valid24 || _valid2;
+}
+if(!valid24){
+const err51 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data15};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
 }
 errors++;
 }
@@ -1144,24 +1255,34 @@ vErrors = null;
 if(data.rollback_timeout_sec !== undefined){
 let data17 = data.rollback_timeout_sec;
 if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 <= 0 || isNaN(data17)){
-const err47 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22,data:data17};
+if(data17 > 2147483 || isNaN(data17)){
+const err52 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema22,data:data17};
 if(vErrors === null){
-vErrors = [err47];
+vErrors = [err52];
 }
 else {
-vErrors.push(err47);
+vErrors.push(err52);
+}
+errors++;
+}
+if(data17 <= 0 || isNaN(data17)){
+const err53 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema22,data:data17};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
 }
 errors++;
 }
 }
 else {
-const err48 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.type,parentSchema:schema22,data:data17};
+const err54 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema22.type,parentSchema:schema22,data:data17};
 if(vErrors === null){
-vErrors = [err48];
+vErrors = [err54];
 }
 else {
-vErrors.push(err48);
+vErrors.push(err54);
 }
 errors++;
 }
@@ -1169,12 +1290,12 @@ errors++;
 if(data.rollback_on_cancel !== undefined){
 let data18 = data.rollback_on_cancel;
 if(typeof data18 !== "boolean"){
-const err49 = {instancePath:instancePath+"/rollback_on_cancel",schemaPath:"#/definitions/rollback_on_cancel/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema23.type,parentSchema:schema23,data:data18};
+const err55 = {instancePath:instancePath+"/rollback_on_cancel",schemaPath:"#/definitions/rollback_on_cancel/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema23.type,parentSchema:schema23,data:data18};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err55];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err55);
 }
 errors++;
 }
@@ -1182,24 +1303,24 @@ errors++;
 if(data.description !== undefined){
 let data19 = data.description;
 if(typeof data19 !== "string"){
-const err50 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data19};
+const err56 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data19};
 if(vErrors === null){
-vErrors = [err50];
+vErrors = [err56];
 }
 else {
-vErrors.push(err50);
+vErrors.push(err56);
 }
 errors++;
 }
 }
 }
 else {
-const err51 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
 if(vErrors === null){
-vErrors = [err51];
+vErrors = [err57];
 }
 else {
-vErrors.push(err51);
+vErrors.push(err57);
 }
 errors++;
 }
@@ -1224,7 +1345,7 @@ vErrors.push(err0);
 errors++;
 }
 for(const key0 in data){
-if(!(((((((key0 === "version") || (key0 === "goal")) || (key0 === "artifacts_dir")) || (key0 === "max_parallel")) || (key0 === "on_escalation")) || (key0 === "defaults")) || (key0 === "tasks"))){
+if(!((((((((key0 === "version") || (key0 === "goal")) || (key0 === "artifacts_dir")) || (key0 === "max_parallel")) || (key0 === "on_escalation")) || (key0 === "defaults")) || (key0 === "tasks")) || (pattern0.test(key0)))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err1];
@@ -1299,13 +1420,23 @@ vErrors.push(err6);
 errors++;
 }
 if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 1 || isNaN(data3)){
-const err7 = {instancePath:instancePath+"/max_parallel",schemaPath:"#/properties/max_parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.max_parallel,data:data3};
+if(data3 > 4096 || isNaN(data3)){
+const err7 = {instancePath:instancePath+"/max_parallel",schemaPath:"#/properties/max_parallel/maximum",keyword:"maximum",params:{comparison: "<=", limit: 4096},message:"must be <= 4096",schema:4096,parentSchema:schema11.properties.max_parallel,data:data3};
 if(vErrors === null){
 vErrors = [err7];
 }
 else {
 vErrors.push(err7);
+}
+errors++;
+}
+if(data3 < 1 || isNaN(data3)){
+const err8 = {instancePath:instancePath+"/max_parallel",schemaPath:"#/properties/max_parallel/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.max_parallel,data:data3};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
 }
 errors++;
 }
@@ -1318,23 +1449,23 @@ let valid2 = false;
 const _errs12 = errors;
 if(typeof data4 === "string"){
 if(data4.length < 1){
-const err8 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data4};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-}
-else {
-const err9 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data4};
+const err9 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data4};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data4};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -1344,20 +1475,7 @@ if(!valid2){
 const _errs14 = errors;
 if(Array.isArray(data4)){
 if(data4.length < 1){
-const err10 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data4};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-const len0 = data4.length;
-for(let i0=0; i0<len0; i0++){
-let data5 = data4[i0];
-if(typeof data5 !== "string"){
-const err11 = {instancePath:instancePath+"/on_escalation/" + i0,schemaPath:"#/definitions/command/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data5};
+const err11 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -1366,10 +1484,11 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data4};
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/on_escalation/" + i0,schemaPath:"#/definitions/command/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1378,16 +1497,28 @@ vErrors.push(err12);
 }
 errors++;
 }
-var _valid0 = _errs14 === errors;
-valid2 = valid2 || _valid0;
 }
-if(!valid2){
-const err13 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data4};
+}
+else {
+const err13 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
 else {
 vErrors.push(err13);
+}
+errors++;
+}
+var _valid0 = _errs14 === errors;
+valid2 = valid2 || _valid0;
+}
+if(!valid2){
+const err14 = {instancePath:instancePath+"/on_escalation",schemaPath:"#/definitions/command/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data4};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
 }
 errors++;
 }
@@ -1413,12 +1544,12 @@ if(data.tasks !== undefined){
 let data7 = data.tasks;
 if(Array.isArray(data7)){
 if(data7.length < 1){
-const err14 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tasks,data:data7};
+const err15 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema11.properties.tasks,data:data7};
 if(vErrors === null){
-vErrors = [err14];
+vErrors = [err15];
 }
 else {
-vErrors.push(err14);
+vErrors.push(err15);
 }
 errors++;
 }
@@ -1431,24 +1562,24 @@ errors = vErrors.length;
 }
 }
 else {
-const err15 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.type,parentSchema:schema11.properties.tasks,data:data7};
+const err16 = {instancePath:instancePath+"/tasks",schemaPath:"#/properties/tasks/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.tasks.type,parentSchema:schema11.properties.tasks,data:data7};
 if(vErrors === null){
-vErrors = [err15];
+vErrors = [err16];
 }
 else {
-vErrors.push(err15);
+vErrors.push(err16);
 }
 errors++;
 }
 }
 }
 else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
-vErrors = [err16];
+vErrors = [err17];
 }
 else {
-vErrors.push(err16);
+vErrors.push(err17);
 }
 errors++;
 }
