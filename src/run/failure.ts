@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { Task } from '../plan/compile.js';
 import { absoluteFrom } from '../store/paths.js';
 import { buildEscalation, recordEscalation, runEscalationHook } from './escalation.js';
 import type { EscalationLevel } from './events.js';
+import { maskText } from './mask.js';
 import type { Runner } from './runner.js';
 import type { GitSnapshot } from './git-snapshot.js';
 import type { Spawner } from './process.js';
@@ -23,6 +25,8 @@ export type Notice = (message: string) => void;
 
 /** The real effects: processes, files and git. */
 export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly string[]; notice: Notice; onEscalationHook?: import('../plan/compile.js').Cmd; workdir: string; artifactsDir?: string; clock: () => number }): FailureEffects {
+  // Notices quote hooks' stderr and file names: mask them like everything else aad prints.
+  const notice: Notice = (m) => opts.notice(maskText(m, opts.secrets));
   const snapshots = new Map<string, GitSnapshot>();
   const snapshotProblems = new Map<string, string>();
   return {
@@ -41,7 +45,7 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       try {
         const r = await collectOutputs({ cwd: runner.cwdOf(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo });
         runner.emit({ event: 'artifacts_collected', task: task.id, files: r.files, warnings: r.warnings });
-        for (const w of r.warnings) opts.notice(`${task.id}: ${w}`);
+        for (const w of r.warnings) notice(`${task.id}: ${w}`);
       } catch (err) {
         runner.emit({ event: 'artifacts_collected', task: task.id, files: [], warnings: [`collecting outputs failed: ${(err as Error).message}`] });
       }
@@ -61,7 +65,9 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
           return undefined;
         }
         const { restoreWorkTree } = await import('./git-snapshot.js');
-        const r = await restoreWorkTree(snap, `refs/aad/${runner.state.runId}/${task.id}/failed`);
+        // aad's own files (the run directories, the artifact copies) may lie in the work tree: not the task's changes.
+        const leaveAlone = [path.dirname(runner.paths.dir), ...(opts.artifactsDir === undefined ? [] : [absoluteFrom(opts.workdir, opts.artifactsDir)])];
+        const r = await restoreWorkTree(snap, `refs/aad/${runner.state.runId}/${task.id}/failed`, { leaveAlone });
         if (r.ok) {
           runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: null, note: r.note });
           return `Rolled back with git: ${r.restored.length} file(s) restored, ${r.removed.length} removed. ${r.note}`;
@@ -100,11 +106,11 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       try {
         recordEscalation(runner.paths.escalations(task.id), record);
       } catch (err) {
-        opts.notice(`cannot write escalation record for ${task.id}: ${(err as Error).message}`);
+        notice(`cannot write escalation record for ${task.id}: ${(err as Error).message}`);
       }
       if (opts.onEscalationHook) {
         const problem = await runEscalationHook(opts.onEscalationHook, record, opts.workdir, runner.envOf(task, n));
-        if (problem) opts.notice(problem);
+        if (problem) notice(problem);
       }
     },
   };

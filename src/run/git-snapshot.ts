@@ -1,7 +1,7 @@
 // The built-in `rollback: git` (SPEC "rollback: git"). Snapshots go through a temporary index
 // (GIT_INDEX_FILE) and live as commits under refs/aad/…, so HEAD, the real index and the stash
 // list are never written; a restore writes only worktree files the task changed, within its cwd.
-import { copyFile, lstat, mkdir, mkdtemp, readlink, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, mkdtemp, readlink, realpath, rm, rmdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execCapture, type ExecResult } from './exec.js';
@@ -260,14 +260,27 @@ function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The folders among `dirs` that lie inside `root`, relative to it (posix); the root itself is never one. */
+async function foldersInside(root: string, dirs: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of dirs) {
+    const real = await realpath(d).catch(() => path.resolve(d));
+    const rel = path.relative(root, real);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
+    out.push(rel.split(path.sep).join('/'));
+  }
+  return out;
+}
+
 /**
  * Keeps the failed state of the snapshot's scope under `failedRef`, then puts back, within the
  * scope, the files that differ from the snapshot: modified and deleted ones get the snapshot's
  * content and mode, created ones are removed. Untouched and ignored files, HEAD, the real index
  * and the stash list are left alone; a file changed again after the failed state was kept is
- * left alone too and makes `ok` false.
+ * left alone too and makes `ok` false. Files under `opts.leaveAlone` (absolute folders: aad's
+ * own run directories and artifact copies, which change while the task runs) are never touched.
  */
-export async function restoreWorkTree(snap: GitSnapshot, failedRef: string): Promise<RestoreResult> {
+export async function restoreWorkTree(snap: GitSnapshot, failedRef: string, opts: { leaveAlone?: readonly string[] } = {}): Promise<RestoreResult> {
   const { root, scope } = snap;
   const found = await locate(root);
   if (!found.ok || found.loc.root !== root) {
@@ -296,7 +309,9 @@ export async function restoreWorkTree(snap: GitSnapshot, failedRef: string): Pro
   const byPath = new Map(diff.changes.map((c) => [c.path, c]));
   const submodules = diff.changes.filter((c) => c.before.mode === GITLINK || c.failed.mode === GITLINK).map((c) => c.path);
   if (submodules.length > 0) problems.push(`submodules and nested repositories are not restored: ${submodules.join(', ')}`);
-  const files = diff.changes.filter((c) => !submodules.includes(c.path)).map((c) => c.path);
+  const aadOwn = await foldersInside(root, opts.leaveAlone ?? []);
+  const isAadOwn = (p: string): boolean => aadOwn.some((d) => p === d || p.startsWith(`${d}/`));
+  const files = diff.changes.filter((c) => !submodules.includes(c.path) && !isAadOwn(c.path)).map((c) => c.path);
   // Something may have written these since the failed state was kept: never overwrite that.
   const unchanged = await matching(root, files, (p) => (byPath.get(p) as Change).failed);
   const moved = files.filter((p) => !unchanged.has(p));
