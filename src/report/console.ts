@@ -80,7 +80,11 @@ export class ConsoleReporter {
 
   /** A message for the person watching (hook failures, artifact warnings), on stderr. */
   notice(message: string): void {
-    if (this.mode === 'json') return;
+    if (this.mode === 'json') {
+      // stdout carries only the events; a problem still reaches the person, on stderr.
+      this.err.write(`aad: ${message}\n`);
+      return;
+    }
     this.clearStatus();
     this.err.write(`${this.paint('yellow', 'aad: ' + message)}\n`);
     this.drawStatus();
