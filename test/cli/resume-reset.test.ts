@@ -47,8 +47,11 @@ describe('tasksToReset', () => {
     expect(reset(interrupted, false)).toEqual(['lint', 'build', 'test', 'e2e', 'docs', 'pack']);
   });
 
-  it('--failed-only of an interrupted run: the tasks that were running or retrying; pending ones stay', () => {
-    expect(reset(interrupted, true)).toEqual(['lint', 'build']);
+  it('--failed-only of an interrupted run: the tasks that were running or retrying, and the never-started tasks downstream of them', () => {
+    expect(reset(interrupted, true)).toEqual(['lint', 'build', 'test', 'e2e', 'docs', 'pack']);
+    // A pending task that does not depend on an interrupted one stays pending.
+    const q = plan({ a: [], b: ['a'], c: [] });
+    expect(tasksToReset(q, runState(q, [started('a')]), true)).toEqual(['a', 'b']);
   });
 
   it('--failed-only takes skipped dependents only of what it re-runs', () => {
