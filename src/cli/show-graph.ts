@@ -1,21 +1,33 @@
+import { realpathSync } from 'node:fs';
+import { criticalPath } from '../graph/dag.js';
+import { simulateMakespan } from '../graph/schedule.js';
 import { restrictPlan, formatCmd, type Plan } from '../plan/compile.js';
+import { resolveHome } from '../store/paths.js';
+import { taskDurations } from './history.js';
 import { renderGraph } from '../graph/render.js';
 import { printOut } from '../report/print.js';
 import { colorEnabled, painter } from '../report/style.js';
 import { loadPlanFile } from './plan-file.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 
-/** Renders the graph view of a plan (what `aad graph` and `aad run --dry-run` print). */
-export function graphText(plan: Plan, parallel: number): string {
-  const total = plan.tasks.length;
-  const critical = plan.critical.length;
+/**
+ * Renders the graph view of a plan (what `aad graph` and `aad run --dry-run` print). The critical path
+ * and the estimate weigh tasks by how long they took in earlier runs when `durations` has any; tasks
+ * without history count at the median; with no history at all every task weighs one task-length.
+ */
+export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map()): string {
+  const known = plan.tasks.map((t) => durations.get(t.id)).filter((d): d is number => d !== undefined).sort((a, b) => a - b);
+  const median = known.length > 0 ? known[known.length >> 1]! : 1;
+  const weight = (i: number) => (known.length > 0 ? (durations.get(plan.tasks[i]!.id) ?? median) : 1);
+  const critical = known.length > 0 ? criticalPath(plan.dag, weight).path : plan.critical;
+  const makespan = simulateMakespan(plan.dag, weight, parallel);
   return renderGraph(
     {
       goal: plan.goal,
       dag: plan.dag,
       waves: plan.waves,
-      critical: plan.critical,
-      estimate: { value: Math.max(critical, Math.ceil(total / parallel)), unit: 'tasks', parallel },
+      critical,
+      estimate: { value: makespan, unit: known.length > 0 ? 'ms' : 'tasks', parallel },
       describe: (i) => plan.tasks[i]!.description ?? formatCmd(plan.tasks[i]!.cmd),
     },
     painter(colorEnabled(process.stdout)),
@@ -25,10 +37,19 @@ export function graphText(plan: Plan, parallel: number): string {
 }
 
 /** `aad graph`: load, select, print. */
-export async function showGraph(file: string, opts: { only?: string; maxParallel?: string }): Promise<void> {
+export async function showGraph(file: string, opts: { only?: string; maxParallel?: string; home?: string }): Promise<void> {
   const maxParallel = parseMaxParallel(opts.maxParallel);
   const { plan: full } = loadPlanFile(file);
   const only = parseOnly(opts.only, full);
   const plan = only ? restrictPlan(full, only) : full;
-  printOut(graphText(plan, effectiveParallel(maxParallel, plan)));
+  printOut(graphText(plan, effectiveParallel(maxParallel, plan), historyOf(file, opts.home)));
+}
+
+/** Durations from earlier runs of this plan file in the home, or none when it cannot be read. */
+export function historyOf(file: string, home: string | undefined): Map<string, number> {
+  try {
+    return taskDurations(resolveHome(home), realpathSync(file));
+  } catch {
+    return new Map();
+  }
 }

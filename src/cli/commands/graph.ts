@@ -7,9 +7,10 @@ export default defineCommand({
     ...planArg,
     only: { type: 'string', alias: ['specs'], description: 'Only these tasks (comma-separated) and what they depend on', valueHint: 'ID,ID' },
     'max-parallel': { type: 'string', description: 'Parallelism assumed by the estimate', valueHint: 'N' },
+    home: { type: 'string', description: 'Run home whose earlier runs of this plan weigh the estimate (default: $AAD_HOME, else ./.aad)', valueHint: 'DIR' },
   },
   async run({ args }) {
     const { showGraph } = await import('../show-graph.js');
-    await showGraph(args.plan, { only: args.only, maxParallel: args['max-parallel'] });
+    await showGraph(args.plan, { only: args.only, maxParallel: args['max-parallel'], home: args.home });
   },
 });
