@@ -47,23 +47,40 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
 
   const ready: { task: Task; run: TaskRun }[] = [];
   let wakeAtMs: number | null = null;
+  const runs = runsByIndex(plan, state);
+  const depsOf = plan.dag.deps;
   for (const i of plan.order) {
+    const run = runs[i];
+    if (!run) continue;
     const task = plan.tasks[i]!;
-    const run = tasks.get(task.id);
-    if (!run || (scope && !scope.has(task.id))) continue;
+    if (scope && !scope.has(task.id)) continue;
     if (run.state === 'running') {
       if (state.cancel && !run.killed) actions.push({ kind: 'stop', task: task.id });
       continue;
     }
     if (run.state !== 'pending' && run.state !== 'retrying') continue;
-    // A dependency outside the scope of a --failed-only resume will not run in this session either.
-    const blocker = task.deps.find((d) => tasks.has(d) && stateOf(d) !== 'succeeded' && (DONE.has(stateOf(d)) || (scope !== undefined && !scope.has(d))));
+    // One pass over the dependencies: the first that will never succeed (in this session) blocks the task;
+    // otherwise any that has not succeeded yet makes it wait.
+    let blocker: string | undefined;
+    let waiting = false;
+    for (const d of depsOf[i]!) {
+      const dep = runs[d];
+      if (!dep) continue;
+      const ds = next.size > 0 ? (next.get(dep.id) ?? dep.state) : dep.state;
+      if (ds === 'succeeded') continue;
+      // A dependency outside the scope of a --failed-only resume will not run in this session either.
+      if (DONE.has(ds) || (scope !== undefined && !scope.has(dep.id))) {
+        blocker = dep.id;
+        break;
+      }
+      waiting = true;
+    }
     if (blocker !== undefined) {
       const root = rootCause.get(blocker) ?? blocker;
       rootCause.set(task.id, root);
       const rs = stateOf(root);
       const how = rs === 'cancelled' ? 'was cancelled' : rs === 'skipped' ? 'was skipped' : rs === 'failed' ? 'failed' : 'did not run';
-      if (state.cancel && !(state.cancel.failFast && stateOf(root) === 'failed')) {
+      if (state.cancel && !(state.cancel.failFast && rs === 'failed')) {
         actions.push({ kind: 'cancel', task: task.id, reason: cancelReason(state) });
         next.set(task.id, 'cancelled');
       } else {
@@ -77,8 +94,7 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
       next.set(task.id, 'cancelled');
       continue;
     }
-    const depsDone = task.deps.every((d) => !tasks.has(d) || stateOf(d) === 'succeeded');
-    if (!depsDone) continue;
+    if (waiting) continue;
     if (run.state === 'retrying' && run.retryAtMs !== null && run.retryAtMs > nowMs) {
       wakeAtMs = wakeAtMs === null ? run.retryAtMs : Math.min(wakeAtMs, run.retryAtMs);
       continue;
@@ -107,6 +123,17 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
     actions.push({ kind: 'finish', ...final });
   }
   return { actions, wakeAtMs };
+}
+
+const runsCache = new WeakMap<RunState, { plan: Plan; runs: (TaskRun | undefined)[] }>();
+
+/** The state's task records by plan index (memoised: decide runs on every tick, the records are stable objects). */
+function runsByIndex(plan: Plan, state: RunState): (TaskRun | undefined)[] {
+  const hit = runsCache.get(state);
+  if (hit && hit.plan === plan) return hit.runs;
+  const runs = plan.tasks.map((t) => state.tasks.get(t.id));
+  runsCache.set(state, { plan, runs });
+  return runs;
 }
 
 function starts(actions: Action[]): number {
