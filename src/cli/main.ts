@@ -1,13 +1,13 @@
-#!/usr/bin/env node
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { reportError } from './exit.js';
+import { packageRoot } from './package-files.js';
 import { colorEnabled } from '../report/style.js';
 import { commands } from './commands/index.js';
 import { suggest } from '../plan/suggest.js';
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
 
 const main = defineCommand({
   meta: {

@@ -5,6 +5,7 @@ export default defineCommand({
   args: {},
   async run() {
     const { readFileSync } = await import('node:fs');
-    process.stdout.write(readFileSync(new URL('../../../schema/aad.schema.json', import.meta.url), 'utf8'));
+    const { packageRoot } = await import('../package-files.js');
+    process.stdout.write(readFileSync(new URL('schema/aad.schema.json', packageRoot), 'utf8'));
   },
 });
