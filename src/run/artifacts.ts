@@ -1,0 +1,382 @@
+import { constants as fsc, promises as fsp, type Dirent } from 'node:fs';
+import path from 'node:path';
+import picomatch from 'picomatch';
+
+/** What to collect, from where, and where to put it. */
+export interface CollectOptions {
+  /** Absolute task cwd; nothing outside it is read. */
+  cwd: string;
+  /** picomatch globs relative to cwd; `!glob` excludes. Validated not to escape cwd. */
+  patterns: string[];
+  /** Absolute folder `<run dir>/artifacts/<task>`; created only if something matched. */
+  dest: string;
+  /** Absolute folder `<artifacts_dir>/<task>`, also filled when set; files of the same name are replaced. */
+  copyTo?: string;
+  /**
+   * Absolute folders never walked even when a pattern reaches them: pass the aad home and
+   * `artifacts_dir`, whose earlier runs' outputs `**` would otherwise collect again, nested one
+   * level deeper on every run. `dest` and `copyTo` are always left out.
+   */
+  skipDirs?: string[];
+  /** Lists a directory; injectable so that tests can see which directories the walk entered. */
+  readdir?: (dir: string) => Promise<Dirent[]>;
+  /** File-system operations in flight at once (default 32). */
+  concurrency?: number;
+}
+
+/** What collectOutputs did: never thrown, always reported. */
+export interface CollectResult {
+  /** Relative posix paths copied into dest, sorted. */
+  files: string[];
+  /** Patterns that matched nothing, skipped symlinks and special files, I/O errors. */
+  warnings: string[];
+}
+
+/**
+ * Copies the files of `cwd` matched by `patterns` into `dest` (and `copyTo`), keeping their relative
+ * paths. Best effort: a pattern that matches nothing or a file that cannot be copied is a warning.
+ *
+ * - Matching is picomatch with `dot: true`: `dist/**` takes `dist/.env.production` too, the same
+ *   files as copying the folder `dist` would, so `dist` and `dist/**` agree.
+ * - A pattern whose last segment is a plain name (`out`, `apps/{web,api}/dist`) or `**` and that
+ *   matches a directory takes every file below it. `out/*` keeps picomatch's meaning: files
+ *   directly in `out`. A trailing slash (`out/`) matches directories only. `!pattern` excludes
+ *   files, and a directory it names in the same way is not entered at all (`!node_modules`).
+ * - The walk starts at each pattern's static prefix (`picomatch.scan`) and does not enter a
+ *   directory under which no pattern can match, judged segment by segment: `dist/**` never lists
+ *   `node_modules`, `packages/{a,b}/dist/**` never lists `packages/a/node_modules`.
+ * - Symlinks: never followed into directories. A symlink to a file inside cwd (by realpath) is
+ *   copied as a regular file with the target's contents, so that the collected outputs stand on
+ *   their own when the workdir changes; one pointing outside cwd is skipped with a warning.
+ *   FIFOs, sockets and devices are skipped with a warning (copying a FIFO would hang).
+ * - `dest`, `copyTo` and `skipDirs` are never walked, so that `**` cannot collect its own copies.
+ * - Copies run through `fs.promises.copyFile` with bounded concurrency, so the runner's event loop
+ *   keeps serving other tasks meanwhile. An existing destination file is unlinked before the
+ *   copy rather than written through, since it may be a symlink left in `artifacts_dir`.
+ */
+export async function collectOutputs(opts: CollectOptions): Promise<CollectResult> {
+  const warnings: string[] = [];
+  const positives: Pattern[] = [];
+  const negatives: Pattern[] = [];
+  for (const source of opts.patterns) {
+    const p = compilePattern(source);
+    if (typeof p === 'string') warnings.push(p);
+    else (p.negated ? negatives : positives).push(p);
+  }
+  if (positives.length === 0) return { files: [], warnings };
+  let realCwd: string;
+  try {
+    realCwd = await fsp.realpath(opts.cwd);
+  } catch (e) {
+    return { files: [], warnings: [...warnings, `could not read the task's cwd ${opts.cwd}: ${messageOf(e)}`] };
+  }
+  const walk = new Walk(opts, realCwd, positives, negatives, skippedDirs(opts, realCwd));
+  await Promise.all(rootsOf(positives).map((root) => walk.walkRoot(root)));
+  await Promise.all(walk.copies);
+  positives.forEach((p, i) => {
+    if (walk.hits[i] === 0) warnings.push(`output pattern "${p.source}" matched nothing`);
+  });
+  const notes = walk.notes.sort((a, b) => compare(a.rel, b.rel) || compare(a.text, b.text));
+  return { files: walk.copied.sort(compare), warnings: [...warnings, ...notes.map((n) => n.text)] };
+}
+
+/** Stands for a pattern segment that may span any number of path segments (`**`, `{a/b,c}`). */
+const ANY = 'any';
+const GLOB = { dot: true } as const;
+const NONE: readonly number[] = [];
+const EMPTY: ReadonlySet<number> = new Set();
+
+interface Pattern {
+  /** As written in the plan, for messages. */
+  source: string;
+  negated: boolean;
+  /** Trailing slash: matches directories only. */
+  dirOnly: boolean;
+  /** Static prefix, unescaped, '' for cwd: where the walk for this pattern starts. */
+  base: string;
+  match: picomatch.Matcher;
+  /** One matcher per path segment, to judge whether a directory can hold a match. */
+  segments: Array<picomatch.Matcher | typeof ANY>;
+  /** A directory it matches brings every file below it. */
+  coversContents: boolean;
+}
+
+type Kind = Pick<Dirent, 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
+
+/** Compiles one plan pattern, or returns the warning that says why it is not used. */
+function compilePattern(source: string): Pattern | string {
+  let p = source;
+  const negated = p.startsWith('!') && !p.startsWith('!(');
+  if (negated) p = p.slice(1);
+  p = p.replace(/\/{2,}/g, '/');
+  while (p.startsWith('./')) p = p.slice(2);
+  const dirOnly = p.endsWith('/');
+  p = p.replace(/\/+$/, '');
+  if (p === '' || p === '.') p = '**';
+  const parts = picomatch.scan(p, { parts: true }).parts ?? [p];
+  const base = path.posix.normalize(picomatch.scan(p, { unescape: true }).base || '.');
+  if (path.posix.isAbsolute(base) || base === '..' || base.startsWith('../')) {
+    return `output pattern "${source}" points outside the task's cwd: skipped`;
+  }
+  const last = parts[parts.length - 1] ?? '';
+  return {
+    source,
+    negated,
+    dirOnly,
+    base: base === '.' ? '' : base,
+    match: picomatch(p, GLOB),
+    segments: parts.map((s) => (s.includes('**') || s.includes('/') ? ANY : picomatch(s, GLOB))),
+    coversContents: dirOnly || last === '**' || !picomatch.scan(last).isGlob,
+  };
+}
+
+/** The walk's starting points: the patterns' static prefixes, without those nested in another. */
+function rootsOf(patterns: Pattern[]): string[] {
+  const bases = [...new Set(patterns.map((p) => p.base))].sort();
+  return bases.filter((b) => !bases.some((o) => o !== b && (o === '' || b.startsWith(`${o}/`))));
+}
+
+/** The folders never to walk, as paths relative to cwd: those of dest, copyTo and skipDirs inside it. */
+function skippedDirs(opts: CollectOptions, realCwd: string): Set<string> {
+  const skipped = new Set<string>();
+  for (const dir of [opts.dest, opts.copyTo, ...(opts.skipDirs ?? [])]) {
+    if (dir === undefined) continue;
+    // Lexically against both spellings of cwd: dest does not exist yet, so it has no realpath.
+    for (const base of [opts.cwd, realCwd]) {
+      const rel = path.relative(base, dir);
+      if (rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) skipped.add(rel.split(path.sep).join('/'));
+    }
+  }
+  return skipped;
+}
+
+/** Whether a file below the directory `segs` could still match `p`, given its segments so far. */
+function canMatchBelow(p: Pattern, segs: string[]): boolean {
+  for (let i = 0; i < segs.length; i++) {
+    const s = p.segments[i];
+    if (s === undefined) return false;
+    if (s === ANY) return true;
+    if (!s(segs[i]!)) return false;
+  }
+  return segs.length < p.segments.length;
+}
+
+/** One collection in progress: the walk, the copies it starts, and what they found. */
+class Walk {
+  readonly hits: number[];
+  readonly copies: Promise<void>[] = [];
+  readonly copied: string[] = [];
+  readonly notes: Array<{ rel: string; text: string }> = [];
+  private readonly readdir: (dir: string) => Promise<Dirent[]>;
+  private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
+  private readonly madeDirs = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly opts: CollectOptions,
+    private readonly realCwd: string,
+    private readonly positives: Pattern[],
+    private readonly negatives: Pattern[],
+    private readonly skipped: ReadonlySet<string>,
+  ) {
+    this.hits = positives.map(() => 0);
+    this.readdir = opts.readdir ?? ((dir) => fsp.readdir(dir, { withFileTypes: true }));
+    this.limit = createLimit(opts.concurrency ?? 32);
+  }
+
+  /** Reaches `root` one segment at a time with lstat, so that no symlink on the way is followed. */
+  async walkRoot(root: string): Promise<void> {
+    if (root === '') return this.walkDir('', EMPTY);
+    const segs = root.split('/');
+    for (let j = 1; j <= segs.length; j++) {
+      const rel = segs.slice(0, j).join('/');
+      let st: Kind;
+      try {
+        st = await fsp.lstat(this.abs(rel));
+      } catch (e) {
+        if (!isMissing(e)) this.note(rel, `could not read ${rel}: ${messageOf(e)}`);
+        return;
+      }
+      if (st.isSymbolicLink()) return this.visitSymlink(rel, EMPTY, true);
+      if (j === segs.length) return this.visit(rel, st, EMPTY);
+      if (!st.isDirectory() || this.isExcludedDir(rel)) return;
+    }
+  }
+
+  private async walkDir(rel: string, covered: ReadonlySet<number>): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await this.limit(() => this.readdir(this.abs(rel)));
+    } catch (e) {
+      this.note(rel, `could not read ${rel || '.'}: ${messageOf(e)}`);
+      return;
+    }
+    const pending: Promise<void>[] = [];
+    for (const entry of entries) {
+      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory() || entry.isSymbolicLink()) pending.push(this.visit(child, entry, covered));
+      else this.visitFile(child, entry, covered);
+    }
+    await Promise.all(pending);
+  }
+
+  private async visit(rel: string, kind: Kind, covered: ReadonlySet<number>): Promise<void> {
+    if (kind.isSymbolicLink()) return this.visitSymlink(rel, covered);
+    if (!kind.isDirectory()) return this.visitFile(rel, kind, covered);
+    const next = this.enter(rel, covered);
+    if (next) await this.walkDir(rel, next);
+  }
+
+  private visitFile(rel: string, kind: Kind, covered: ReadonlySet<number>): void {
+    const hit = this.matchFile(rel, covered);
+    if (hit.length === 0) return;
+    if (kind.isFile()) this.take(rel, this.abs(rel), hit);
+    else this.note(rel, `skipped ${rel} (not a regular file)`);
+  }
+
+  /**
+   * Copies a symlink to a file inside cwd; reports one that leads elsewhere. A symlink that no
+   * pattern names is passed over in silence (a pnpm `node_modules` holds thousands), unless the
+   * walk to a pattern's static prefix goes through it (`onRoute`).
+   */
+  private async visitSymlink(rel: string, covered: ReadonlySet<number>, onRoute = false): Promise<void> {
+    const hit = this.matchFile(rel, covered);
+    if (hit.length === 0 && !onRoute) return;
+    try {
+      const real = await fsp.realpath(this.abs(rel));
+      if (real !== this.realCwd && !real.startsWith(this.realCwd.endsWith(path.sep) ? this.realCwd : this.realCwd + path.sep)) {
+        this.note(rel, `skipped symlink ${rel} -> ${real} (points outside the task's cwd)`);
+        return;
+      }
+      const st = await fsp.stat(real);
+      if (st.isDirectory()) this.note(rel, `skipped symlink ${rel} -> ${real} (symlinked directories are not followed)`);
+      else if (hit.length === 0) return;
+      else if (st.isFile()) this.take(rel, real, hit);
+      else this.note(rel, `skipped ${rel} (not a regular file)`);
+    } catch (e) {
+      if (hit.length > 0) this.note(rel, `skipped symlink ${rel}: ${messageOf(e)}`);
+    }
+  }
+
+  /** The patterns whose matches cover everything below `rel` once entered, or null to prune it. */
+  private enter(rel: string, covered: ReadonlySet<number>): ReadonlySet<number> | null {
+    if (this.isExcludedDir(rel)) return null;
+    let next = covered;
+    this.positives.forEach((p, i) => {
+      if (p.coversContents && !next.has(i) && p.match(rel)) {
+        if (next === covered) next = new Set(covered);
+        (next as Set<number>).add(i);
+      }
+    });
+    if (next.size > 0) return next;
+    const segs = rel.split('/');
+    return this.positives.some((p) => canMatchBelow(p, segs)) ? next : null;
+  }
+
+  private isExcludedDir(rel: string): boolean {
+    return this.skipped.has(rel) || this.negatives.some((n) => n.coversContents && n.match(rel));
+  }
+
+  /** Indices of the patterns that take the file at `rel` (none when an exclusion matches it). */
+  private matchFile(rel: string, covered: ReadonlySet<number>): readonly number[] {
+    if (this.negatives.some((n) => !n.dirOnly && n.match(rel))) return NONE;
+    let hit: number[] | undefined;
+    this.positives.forEach((p, i) => {
+      if (covered.has(i) || (!p.dirOnly && p.match(rel))) (hit ??= []).push(i);
+    });
+    return hit ?? NONE;
+  }
+
+  private take(rel: string, source: string, hit: readonly number[]): void {
+    for (const i of hit) this.hits[i]! += 1;
+    this.copies.push(this.limit(() => this.copy(rel, source)));
+  }
+
+  private async copy(rel: string, source: string): Promise<void> {
+    const target = path.join(this.opts.dest, rel);
+    let copied = false;
+    try {
+      await this.makeDir(path.dirname(target));
+      await copyReplacing(source, target);
+      this.copied.push(rel);
+      copied = true;
+    } catch (e) {
+      this.note(rel, `could not copy ${rel}: ${messageOf(e)}`);
+    }
+    if (this.opts.copyTo === undefined) return;
+    const extra = path.join(this.opts.copyTo, rel);
+    try {
+      await this.makeDir(path.dirname(extra));
+      // From the run directory's copy when there is one, so that both copies hold the same bytes.
+      await copyReplacing(copied ? target : source, extra);
+    } catch (e) {
+      this.note(rel, `could not copy ${rel} to ${this.opts.copyTo}: ${messageOf(e)}`);
+    }
+  }
+
+  private makeDir(dir: string): Promise<unknown> {
+    let made = this.madeDirs.get(dir);
+    if (!made) {
+      made = fsp.mkdir(dir, { recursive: true });
+      this.madeDirs.set(dir, made);
+    }
+    return made;
+  }
+
+  private abs(rel: string): string {
+    return rel === '' ? this.opts.cwd : path.join(this.opts.cwd, rel);
+  }
+
+  private note(rel: string, text: string): void {
+    this.notes.push({ rel, text });
+  }
+}
+
+/** A copy-on-write clone where the file system has them (btrfs, xfs, APFS), else a plain copy. */
+const COPY_MODE = fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE;
+
+/** Copies `source` to `target`, replacing a file or symlink already there instead of writing through it. */
+async function copyReplacing(source: string, target: string): Promise<void> {
+  try {
+    await fsp.copyFile(source, target, COPY_MODE);
+  } catch (e) {
+    if (codeOf(e) !== 'EEXIST') throw e;
+    if ((await fsp.lstat(target)).isDirectory()) throw new Error(`${target} is a directory`, { cause: e });
+    await fsp.unlink(target);
+    await fsp.copyFile(source, target, COPY_MODE);
+  }
+}
+
+/** A runner of async functions that keeps at most `n` of them in flight. */
+function createLimit(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (active < n) active++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      // Hand the slot straight to a waiter, so that a newcomer cannot take it in between.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function codeOf(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}
+
+function isMissing(e: unknown): boolean {
+  const code = codeOf(e);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
