@@ -43,7 +43,10 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       const { collectOutputs } = await import('./artifacts.js');
       const copyTo = opts.artifactsDir === undefined ? undefined : absoluteFrom(absoluteFrom(opts.workdir, opts.artifactsDir), task.id);
       try {
-        const r = await collectOutputs({ cwd: runner.cwdOf(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo });
+        // Never collect aad's own files: the home (earlier runs' artifacts) and the artifacts_dir copies.
+        const skipDirs = [path.dirname(path.dirname(runner.paths.dir))];
+        if (opts.artifactsDir !== undefined) skipDirs.push(absoluteFrom(opts.workdir, opts.artifactsDir));
+        const r = await collectOutputs({ cwd: runner.cwdOf(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo, skipDirs });
         runner.emit({ event: 'artifacts_collected', task: task.id, files: r.files, warnings: r.warnings });
         for (const w of r.warnings) notice(`${task.id}: ${w}`);
       } catch (err) {
