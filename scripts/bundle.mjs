@@ -19,7 +19,7 @@ await build({
   // CommonJS dependencies (yaml) call require() for Node's own modules.
   // Made lazily: createRequire costs a URL conversion per chunk, and most chunks never call it.
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __aadCreateRequire } from 'node:module';\nlet __aadRequire;\nconst require = (id) => (__aadRequire ??= __aadCreateRequire(import.meta.url))(id);" },
-  minify: true,
+  minify: process.argv.includes("--no-minify") ? false : true,
   chunkNames: 'chunk-[hash]',
   logLevel: 'warning',
 });

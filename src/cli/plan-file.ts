@@ -4,7 +4,8 @@ import { PlanReadError } from '../errors.js';
 import { compilePlan, type Plan } from '../plan/compile.js';
 import { parsePlanText } from '../plan/load.js';
 import type { PlanInput } from '../plan/types.gen.js';
-import { validatePlan } from '../plan/validate.js';
+import { acceptPlanData, validatePlan } from '../plan/validate.js';
+import { fastParse } from '../plan/fast-load.js';
 
 const MAX_PLAN_BYTES = 64 * 1024 * 1024;
 
@@ -59,7 +60,10 @@ export interface LoadedPlan {
 
 /** Parses, validates and compiles plan text; throws PlanInvalidError with every problem. */
 export function loadPlanText(text: string, file: string): LoadedPlan {
-  const input = validatePlan(parsePlanText(text, file));
+  // Fast path: a valid plan needs no positions. Anything else is parsed again for its messages.
+  const fast = fastParse(text);
+  const accepted = fast === undefined ? undefined : acceptPlanData(fast);
+  const input = accepted ?? validatePlan(parsePlanText(text, file));
   return { file, text, input, plan: compilePlan(input) };
 }
 

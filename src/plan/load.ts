@@ -1,4 +1,5 @@
-import { Composer, LineCounter, Parser, YAMLParseError, visit, isMap, isSeq, isPair, isScalar, type CST, type Node, type Document } from 'yaml';
+import { createRequire } from 'node:module';
+import type { CST, Node, Document } from 'yaml';
 import { PlanInvalidError, type PlanIssue } from '../errors.js';
 
 /** A path into the plan document: keys and array indices. */
@@ -14,6 +15,13 @@ export interface LoadedDocument {
 }
 
 const MAX_ALIASES = 100;
+
+// `yaml` is loaded only when needed: a valid plan is read by js-yaml (see fast-load.ts), and loading
+// `yaml`'s ~60 modules would double the start-up of `aad validate`. It keeps positions for messages.
+let lib: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  return (lib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+}
 const MAX_DEPTH = 64;
 
 /** Formats a path as `tasks[2].timeout_sec`. */
@@ -25,7 +33,7 @@ export function formatPath(path: DocPath): string {
 
 /** Parses YAML text into a document with positions; throws PlanInvalidError on syntax errors, alias bombs or absurd nesting. */
 export function parsePlanText(source: string, file: string): LoadedDocument {
-  const lineCounter = new LineCounter();
+  const lineCounter = new (yaml().LineCounter)();
   const pos = (offset: number) => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
@@ -35,17 +43,17 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
     // yaml's parser is iterative but its composer recurses once per level: refuse deep nesting
     // before composing, as a stack overflow there is not always catchable (V8 may abort while
     // compiling a regexp).
-    const tokens = [...new Parser(lineCounter.addNewLine).parse(source)];
+    const tokens = [...new (yaml().Parser)(lineCounter.addNewLine).parse(source)];
     const deep = measureSourceDepth(tokens);
     if (deep.depth > MAX_DEPTH) {
       const message = `the document is nested more than ${MAX_DEPTH} levels deep; at most ${MAX_DEPTH} are allowed`;
       throw new PlanInvalidError(file, [{ path: '', message, ...pos(deep.offset) }], source);
     }
-    for (const next of new Composer({ uniqueKeys: true, merge: true }).compose(tokens, true, source.length)) {
+    for (const next of new (yaml().Composer)({ uniqueKeys: true, merge: true }).compose(tokens, true, source.length)) {
       if (!doc) doc = next;
       else {
         const message = 'the file holds more than one YAML document (a line "---" starts another); a plan is one document';
-        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', message));
+        doc.errors.push(new (yaml().YAMLParseError)([next.range[0], next.range[1]], 'MULTIPLE_DOCS', message));
         break;
       }
     }
@@ -74,7 +82,7 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
     const unresolved = err instanceof ReferenceError ? /^Unresolved alias.*: (.*)$/.exec(err.message) : null;
     if (unresolved) {
       let at = 0;
-      visit(doc, { Alias: (_key, node) => (node.source === unresolved[1] ? ((at = node.range?.[0] ?? 0), visit.BREAK) : undefined) });
+      yaml().visit(doc, { Alias: (_key, node) => (node.source === unresolved[1] ? ((at = node.range?.[0] ?? 0), yaml().visit.BREAK) : undefined) });
       const message = `unknown alias "*${unresolved[1]}": an anchor "&${unresolved[1]}" must come before it`;
       throw new PlanInvalidError(file, [{ path: '', message, ...pos(at) }], source);
     }
@@ -89,18 +97,18 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
     let best = node?.range ? node.range : [0, 0];
     for (let i = 0; i < path.length && node; i++) {
       const seg = path[i];
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (yaml().isMap(node)) {
+        const pair = node.items.find((p) => yaml().isPair(p) && yaml().isScalar(p.key) && String(p.key.value) === String(seg));
         if (!pair) break;
         const last = i === path.length - 1;
-        if (last && target === 'key' && isScalar(pair.key) && pair.key.range) {
+        if (last && target === 'key' && yaml().isScalar(pair.key) && pair.key.range) {
           best = pair.key.range;
           break;
         }
         node = (pair.value as Node | null) ?? null;
-        const r = node?.range ?? (isScalar(pair.key) ? pair.key.range : undefined);
+        const r = node?.range ?? (yaml().isScalar(pair.key) ? pair.key.range : undefined);
         if (r) best = r;
-      } else if (isSeq(node) && typeof seg === 'number') {
+      } else if (yaml().isSeq(node) && typeof seg === 'number') {
         node = (node.items[seg] as Node | undefined) ?? null;
         if (node?.range) best = node.range;
       } else break;
@@ -137,8 +145,8 @@ function measureDepth(root: Node | null): number {
     const [node, d] = stack.pop()!;
     if (d > max) max = d;
     if (d > MAX_DEPTH) return d;
-    if (isMap(node) || isSeq(node)) {
-      for (const item of node.items) stack.push([isPair(item) ? item.value : item, d + 1]);
+    if (yaml().isMap(node) || yaml().isSeq(node)) {
+      for (const item of node.items) stack.push([yaml().isPair(item) ? item.value : item, d + 1]);
     }
   }
   return max;

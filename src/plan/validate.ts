@@ -11,14 +11,7 @@ type Problem = { path: DocPath; target?: 'key' | 'value'; message: string };
 
 /** Checks a loaded document against the schema and the semantic rules; returns the plan or throws PlanInvalidError with every problem. */
 export function validatePlan(doc: LoadedDocument): PlanInput {
-  const problems: Problem[] = [];
-  if (doc.data === null || doc.data === undefined) {
-    problems.push({ path: [], message: 'the plan is empty: it needs at least a "tasks" list' });
-  } else if (!validateSchema(doc.data)) {
-    problems.push(...explainSchemaErrors((validateSchema as unknown as { errors: ErrorObject[] }).errors));
-  }
-  problems.push(...checkSemantics(doc.data));
-  problems.push(...findNul(doc.data, []));
+  const problems = findProblems(doc.data);
   if (problems.length > 0) {
     const issues: PlanIssue[] = problems.map((p) => ({
       path: formatPath(p.path),
@@ -32,6 +25,24 @@ export function validatePlan(doc: LoadedDocument): PlanInput {
 }
 
 /** A NUL character cannot pass into a command, a path or the environment. */
+/** The plan data when it has no problem at all (so no positions are needed), else undefined. */
+export function acceptPlanData(data: unknown): PlanInput | undefined {
+  return findProblems(data).length === 0 ? (data as PlanInput) : undefined;
+}
+
+/** Every problem of the plan data: schema, semantics, NUL characters. */
+function findProblems(data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  if (data === null || data === undefined) {
+    problems.push({ path: [], message: 'the plan is empty: it needs at least a "tasks" list' });
+  } else if (!validateSchema(data)) {
+    problems.push(...explainSchemaErrors((validateSchema as unknown as { errors: ErrorObject[] }).errors));
+  }
+  problems.push(...checkSemantics(data));
+  problems.push(...findNul(data, []));
+  return problems;
+}
+
 function findNul(v: unknown, path: (string | number)[]): Problem[] {
   if (typeof v === 'string') return v.includes('\0') ? [{ path, message: 'must not contain a NUL character (\\0)' }] : [];
   if (Array.isArray(v)) return v.flatMap((x, i) => findNul(x, [...path, i]));

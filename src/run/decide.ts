@@ -21,6 +21,8 @@ export type Action =
 export interface Decision {
   actions: Action[];
   wakeAtMs: number | null;
+  /** Ready tasks that wait for a free slot, next in line (at most maxParallel): the runner prepares their logs ahead. */
+  upcoming: string[];
 }
 
 const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -31,7 +33,7 @@ const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 
  */
 export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>): Decision {
   const actions: Action[] = [];
-  if (state.state !== 'running') return { actions, wakeAtMs: null };
+  if (state.state !== 'running') return { actions, wakeAtMs: null, upcoming: [] };
   const tasks = state.tasks;
   // States as they will be once this decision's actions are recorded, so skips cascade in one pass.
   const next = new Map<string, TaskState>();
@@ -40,7 +42,7 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
 
   if (state.failFast && !state.cancel && state.counts.failed > 0) {
     actions.push({ kind: 'cancel_run', by: 'fail-fast' });
-    return { actions, wakeAtMs: null };
+    return { actions, wakeAtMs: null, upcoming: [] };
   }
 
   const running = state.counts.running;
@@ -103,10 +105,12 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
   }
 
   ready.sort((a, b) => plan.remaining[b.task.index]! - plan.remaining[a.task.index]! || a.task.index - b.task.index);
-  for (const { task, run } of ready.slice(0, Math.max(0, maxParallel - running))) {
+  const capacity = Math.max(0, maxParallel - running);
+  for (const { task, run } of ready.slice(0, capacity)) {
     actions.push({ kind: 'start', task: task.id, attempt: run.attempts + 1 });
     next.set(task.id, 'running');
   }
+  const upcoming = ready.slice(capacity, capacity + maxParallel).map((r) => r.task.id);
 
   // A resume with --failed-only leaves the tasks outside its scope as they are, a rollback that a dead
   // runner left "running" included: only the scope's own tasks and rollbacks keep the run open.
@@ -122,7 +126,7 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
     const final = finalState(state, stateOf);
     actions.push({ kind: 'finish', ...final });
   }
-  return { actions, wakeAtMs };
+  return { actions, wakeAtMs, upcoming };
 }
 
 const runsCache = new WeakMap<RunState, { plan: Plan; runs: (TaskRun | undefined)[] }>();

@@ -13,6 +13,8 @@ export interface SpawnRequest {
   env: Record<string, string>;
   /** Log file of the attempt; output is appended, masked. */
   logPath: string;
+  /** The log already opened for appending (the attempt then owns and closes it). */
+  logFd?: number;
   timeoutMs?: number;
   killGraceMs: number;
   /** Secret values to mask in the log and in what onOutput receives. */
@@ -46,7 +48,7 @@ export const spawnTask: Spawner = (req) => {
   const started = Date.now();
   let fd: number;
   try {
-    fd = openSync(req.logPath, 'a');
+    fd = req.logFd ?? openSync(req.logPath, 'a');
   } catch (err) {
     return failedAtOnce(`cannot open log ${req.logPath}: ${(err as Error).message}`, started);
   }

@@ -192,13 +192,24 @@ describe('decide: max_parallel', () => {
     expect(startsOf(decide(p, s, 0, limit).actions)).toEqual(['a', 'b', 'c', 'd'].slice(0, want));
   });
 
+  it('names the ready tasks next in line (up to max_parallel of them), so the runner can prepare their logs', () => {
+    const p = plan({ a: [], b: [], c: [], d: [], e: ['a'] });
+    const s = runState(p, []);
+    // a first (it has the longest remaining path), then plan order.
+    expect(decide(p, s, 0, 2)).toEqual({
+      actions: [{ kind: 'start', task: 'a', attempt: 1 }, { kind: 'start', task: 'b', attempt: 1 }],
+      wakeAtMs: null,
+      upcoming: ['c', 'd'],
+    });
+  });
+
   it('a retrying task does not hold a slot while it waits', () => {
     const p = plan({ a: [], b: [] }, { a: { retries: 1, retry_backoff_sec: 5 } });
     const s = runState(p, [started('a'), started('b'), retrying('a', 1, 5000, 100)]);
-    expect(decide(p, s, at(100), 1)).toEqual({ actions: [], wakeAtMs: at(5100) });
+    expect(decide(p, s, at(100), 1)).toEqual({ actions: [], wakeAtMs: at(5100), upcoming: [] });
     fold1(s, succeeded('b', 1, 200));
-    expect(decide(p, s, at(200), 1)).toEqual({ actions: [], wakeAtMs: at(5100) });
-    expect(decide(p, s, at(5100), 1)).toEqual({ actions: [{ kind: 'start', task: 'a', attempt: 2 }], wakeAtMs: null });
+    expect(decide(p, s, at(200), 1)).toEqual({ actions: [], wakeAtMs: at(5100), upcoming: [] });
+    expect(decide(p, s, at(5100), 1)).toEqual({ actions: [{ kind: 'start', task: 'a', attempt: 2 }], wakeAtMs: null, upcoming: [] });
   });
 
   it.each([1, 2, 3])('never runs more than %i at once over a whole run', (limit) => {
@@ -221,7 +232,7 @@ describe('decide: retries and backoff', () => {
   it('does not start a retrying task before its retryAtMs, and says when to wake', () => {
     const s = runState(p, [started('a'), started('b'), succeeded('b', 1, 200), retrying('a', 1, 1000, 500)]);
     expect(s.tasks.get('a')!.retryAtMs).toBe(at(1500));
-    for (const now of [500, 1000, 1499]) expect(decide(p, s, at(now), 4)).toEqual({ actions: [], wakeAtMs: at(1500) });
+    for (const now of [500, 1000, 1499]) expect(decide(p, s, at(now), 4)).toEqual({ actions: [], wakeAtMs: at(1500), upcoming: [] });
   });
 
   it('starts the next attempt when the backoff is over', () => {
@@ -233,8 +244,8 @@ describe('decide: retries and backoff', () => {
   it('wakes at the earliest of several retries', () => {
     const q = plan({ a: [], b: [], c: [] }, { a: { retries: 1 }, b: { retries: 1 } });
     const s = runState(q, [started('a'), started('b'), started('c'), retrying('a', 1, 4000, 100), retrying('b', 1, 1000, 300)]);
-    expect(decide(q, s, at(300), 4)).toEqual({ actions: [], wakeAtMs: at(1300) });
-    expect(decide(q, s, at(1300), 4)).toEqual({ actions: [{ kind: 'start', task: 'b', attempt: 2 }], wakeAtMs: at(4100) });
+    expect(decide(q, s, at(300), 4)).toEqual({ actions: [], wakeAtMs: at(1300), upcoming: [] });
+    expect(decide(q, s, at(1300), 4)).toEqual({ actions: [{ kind: 'start', task: 'b', attempt: 2 }], wakeAtMs: at(4100), upcoming: [] });
   });
 
   it('no wake-up when nothing is waiting for a retry', () => {
@@ -467,7 +478,7 @@ describe('decide: fail-fast', () => {
 
   it('asks to cancel the run after the first failure, and does nothing else', () => {
     const s = runState(p, [started('a'), started('b'), failed('a', 1, 10)], { failFast: true });
-    expect(decide(p, s, 10, 2)).toEqual({ actions: [{ kind: 'cancel_run', by: 'fail-fast' }], wakeAtMs: null });
+    expect(decide(p, s, 10, 2)).toEqual({ actions: [{ kind: 'cancel_run', by: 'fail-fast' }], wakeAtMs: null, upcoming: [] });
   });
 
   it('without fail-fast, the same state starts more work', () => {
@@ -569,7 +580,7 @@ describe('decide: user cancel', () => {
   it('nothing to decide once the run has finished', () => {
     const s = runState(p, [cancelRequested(), cancelled('a'), cancelled('b'), cancelled('c'), cancelled('d'),
       { event: 'run_finished', state: 'cancelled', exit_code: 4, counts: { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 4 } }]);
-    expect(decide(p, s, 0, 4)).toEqual({ actions: [], wakeAtMs: null });
+    expect(decide(p, s, 0, 4)).toEqual({ actions: [], wakeAtMs: null, upcoming: [] });
   });
 });
 
