@@ -102,6 +102,7 @@ export async function drive(o: DriveOptions): Promise<number> {
     }),
     onEvent: (e) => reporter.event(e),
     onOutput: reporter.wantsOutput ? (task, chunk) => reporter.output(task, chunk) : undefined,
+    onDrain: (resume) => reporter.whenDrained(resume),
   });
 
   try {

@@ -23,6 +23,7 @@ export class ConsoleReporter {
   private timer: NodeJS.Timeout | undefined;
   private prefixWidth = 0;
   private readonly decoder = new Map<string, TextDecoder>();
+  private readonly prefixes = new Map<string, string>();
 
   constructor(
     private readonly mode: ConsoleMode,
@@ -59,23 +60,35 @@ export class ConsoleReporter {
     if (line !== undefined) this.print(line);
   }
 
-  /** Receives masked task output; prints whole lines only, prefixed by the task id. */
-  output(task: string, chunk: Buffer): void {
+  /**
+   * Receives masked task output; prints whole lines only, prefixed by the task id. Returns false when
+   * the console is congested (a slow pipe): the caller then waits for `whenDrained` before reading more,
+   * so memory stays flat whatever a task prints.
+   */
+  output(task: string, chunk: Buffer): boolean {
     let dec = this.decoder.get(task);
     if (!dec) this.decoder.set(task, (dec = new TextDecoder('utf-8')));
     let text = (this.partial.get(task) ?? '') + dec.decode(chunk, { stream: true });
+    let ok = true;
     const nl = text.lastIndexOf('\n');
     if (nl !== -1) {
-      const lines = text.slice(0, nl).split('\n');
+      const p = this.prefix(task);
+      ok = this.write(p + stripControl(text.slice(0, nl)).replaceAll('\n', '\n' + p) + '\n');
       text = text.slice(nl + 1);
-      this.print(lines.map((l) => this.prefix(task) + stripControl(l)).join('\n'));
     }
     if (text.length > MAX_PARTIAL) {
       // A line that never ends is printed in pieces rather than held without bound.
-      this.print(this.prefix(task) + stripControl(text));
+      ok = this.write(this.prefix(task) + stripControl(text) + '\n') && ok;
       text = '';
     }
     this.partial.set(task, text);
+    return ok;
+  }
+
+  /** Calls back once the console has taken what it was given. */
+  whenDrained(cb: () => void): void {
+    if (this.out.writableNeedDrain) this.out.once('drain', cb);
+    else cb();
   }
 
   /** A message for the person watching (hook failures, artifact warnings), on stderr. */
@@ -105,6 +118,12 @@ export class ConsoleReporter {
   }
 
   private prefix(task: string): string {
+    let p = this.prefixes.get(task);
+    if (p === undefined) this.prefixes.set(task, (p = this.makePrefix(task)));
+    return p;
+  }
+
+  private makePrefix(task: string): string {
     const label = task.length > this.prefixWidth ? task.slice(0, this.prefixWidth - 1) + '…' : task.padEnd(this.prefixWidth);
     return this.paint(this.colorOf.get(task) ?? 'cyan', label) + this.paint('dim', ' │ ');
   }
@@ -153,9 +172,13 @@ export class ConsoleReporter {
   }
 
   private print(text: string): void {
+    this.write(text + '\n');
+  }
+
+  /** Writes above the live status line, which the timer draws again (at most every 250 ms). */
+  private write(text: string): boolean {
     this.clearStatus();
-    this.out.write(text + '\n');
-    this.drawStatus();
+    return this.out.write(text);
   }
 
   private clearStatus(): void {
@@ -218,8 +241,11 @@ function listIds(ids: string[]): string {
   return ids.length <= 12 ? ids.join(', ') : `${ids.slice(0, 12).join(', ')}, … (${ids.length - 12} more)`;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g;
+
+/** Keeps tabs, newlines and colours from the task; drops carriage returns and other controls that would break lines. */
 function stripControl(s: string): string {
-  // Keep tabs and colours from the task; drop carriage returns and other controls that would break lines.
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\r$/, '').replace(/[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f]/g, '');
+  CONTROL.lastIndex = 0;
+  return CONTROL.test(s) ? s.replace(CONTROL, '') : s;
 }

@@ -19,8 +19,10 @@ export interface SpawnRequest {
   killGraceMs: number;
   /** Secret values to mask in the log and in what onOutput receives. */
   secrets: readonly string[];
-  /** Receives the masked output as it arrives (the console); omit it when nobody reads it. */
-  onOutput?: (chunk: Buffer) => void;
+  /** Receives the masked output as it arrives (the console); omit it when nobody reads it. Returning false pauses reading until `onDrain` calls back. */
+  onOutput?: (chunk: Buffer) => boolean | void;
+  /** Calls back when the receiver of onOutput can take more. */
+  onDrain?: (resume: () => void) => void;
   /** Run and task ids in the environment, to find processes that left the group (Linux). */
   ids?: { runId: string; taskId: string };
 }
@@ -112,13 +114,25 @@ export const spawnTask: Spawner = (req) => {
     }, req.timeoutMs);
   }
 
-  const write = (chunk: Buffer) => {
-    if (chunk.length === 0) return;
+  const write = (chunk: Buffer): boolean => {
+    if (chunk.length === 0) return true;
     writeSync(fd, chunk);
-    req.onOutput?.(chunk);
+    return req.onOutput?.(chunk) !== false;
   };
   if (!direct) {
-    const onData = (chunk: Buffer) => write(masker.push(chunk));
+    let paused = false;
+    const onData = (chunk: Buffer) => {
+      if (write(masker.push(chunk)) || paused || !req.onDrain) return;
+      // The console is congested: stop reading (the task then blocks on its full pipe) until it drains.
+      paused = true;
+      child.stdout!.pause();
+      child.stderr!.pause();
+      req.onDrain(() => {
+        paused = false;
+        child.stdout!.resume();
+        child.stderr!.resume();
+      });
+    };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
   }

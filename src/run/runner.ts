@@ -35,7 +35,9 @@ export interface RunnerOptions {
   /** Subscribers: the console, --json. */
   onEvent: (e: RunEvent) => void;
   /** Masked output of a task, as it arrives; omit when nobody shows it. */
-  onOutput?: (task: string, chunk: Buffer) => void;
+  onOutput?: (task: string, chunk: Buffer) => boolean | void;
+  /** Calls back when the output subscriber can take more (after onOutput returned false). */
+  onDrain?: (resume: () => void) => void;
 }
 
 /** The end of a run. */
@@ -268,6 +270,7 @@ export class Runner {
       killGraceMs: task.killGraceMs,
       secrets: this.o.secrets,
       onOutput: onOutput && ((chunk) => onOutput(task.id, chunk)),
+      onDrain: this.o.onDrain,
       ids: { runId: this.o.state.runId, taskId: task.id },
     });
     this.procs.set(task.id, proc);
