@@ -19,7 +19,7 @@ function rssKiB(pid: number): number {
 it('a slow reader of the console holds the task back instead of growing aad memory', async () => {
   const dir = tmpDir();
   writePlan(dir, `tasks:\n  - id: flood\n    cmd: "yes 'a line of output that goes on for a while, to fill the console' | head -c ${BYTES}"\n`);
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.NODE_EXTRA_CA_CERTS;
   const child = spawn(process.execPath, [distMain, 'run', '--home', join(dir, 'home')], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pause(); // nobody reads the console for a while

@@ -42,7 +42,7 @@ describe.concurrent('spawnTask', () => {
     const d = dir();
     const script = 'for i in 1 2 3 4 5; do echo out$i; echo err$i >&2; done';
     const shown: Buffer[] = [];
-    const r = await spawnTask(req(d, { cmd: { kind: 'shell', script }, secrets: ['zzzz-secret'], onOutput: (c) => shown.push(Buffer.from(c)) })).done;
+    const r = await spawnTask(req(d, { cmd: { kind: 'shell', script }, secrets: ['zzzz-secret'], onOutput: (c) => void shown.push(Buffer.from(c)) })).done;
     expect(r.exitCode).toBe(0);
     const want = [1, 2, 3, 4, 5].map((i) => `out${i}\nerr${i}\n`).join('');
     expect(readFileSync(join(d, 'out.log'), 'utf8')).toBe(want);
@@ -150,7 +150,7 @@ describe.concurrent('spawnTask', () => {
       req(d, {
         cmd: { kind: 'shell', script: `printf 'a hunter'; sleep 0.1; printf '2-secret b\\n'; echo hunter2-secret` },
         secrets: ['hunter2-secret'],
-        onOutput: (c) => out.push(Buffer.from(c)),
+        onOutput: (c) => void out.push(Buffer.from(c)),
       }),
     ).done;
     expect(r.exitCode).toBe(0);
