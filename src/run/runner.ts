@@ -284,7 +284,10 @@ export class Runner {
       this.o.journal.flush();
     }
     const result = await proc.done;
-    if (result.killedHard) this.escalate(task, 'critical', `killed by SIGKILL: the task's processes did not stop within ${task.killGraceMs / 1000}s of SIGTERM`, attempt);
+    if (result.killedHard) {
+      this.emit({ event: 'task_killed', task: task.id, attempt });
+      this.escalate(task, 'critical', `killed by SIGKILL: the task's processes did not stop within ${task.killGraceMs / 1000}s of SIGTERM`, attempt);
+    }
     return result;
   }
 
