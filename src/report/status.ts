@@ -1,10 +1,37 @@
 import { formatMs } from '../graph/render.js';
-import type { RunStateName, TaskState } from '../run/events.js';
+import type { Counts, RunStateName, TaskState } from '../run/events.js';
 import { countStates, type RunState } from '../run/reduce.js';
 
+/** One task in `aad status --json` (SPEC.md). */
+export interface TaskStatusJson {
+  id: string;
+  state: TaskState;
+  attempts: number;
+  exit_code: number | null;
+  reason: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+  duration_ms: number | null;
+  rollback: { state: 'succeeded' | 'failed'; exit_code: number | null } | null;
+  artifacts: string[];
+}
+
+/** `aad status --json` (SPEC.md); `aad runs --json` lists these without `tasks`. */
+export interface RunStatusJson {
+  run_id: string;
+  state: RunStateName;
+  exit_code: number | null;
+  plan_path: string;
+  workdir: string;
+  started_at: string;
+  ended_at: string | null;
+  counts: Counts;
+  tasks: TaskStatusJson[];
+}
+
 /** SPEC.md's `aad status --json` object. */
-export function statusObject(state: RunState, live: RunStateName, opts: { withTasks: boolean } = { withTasks: true }) {
-  const base = {
+export function statusObject(state: RunState, live: RunStateName, opts: { withTasks: boolean } = { withTasks: true }): RunStatusJson | Omit<RunStatusJson, 'tasks'> {
+  const base: Omit<RunStatusJson, 'tasks'> = {
     run_id: state.runId,
     state: live,
     exit_code: state.exitCode,
@@ -17,7 +44,7 @@ export function statusObject(state: RunState, live: RunStateName, opts: { withTa
   if (!opts.withTasks) return base;
   return {
     ...base,
-    tasks: state.order.map((id) => {
+    tasks: state.order.map((id): TaskStatusJson => {
       const t = state.tasks.get(id)!;
       return {
         id,

@@ -7,23 +7,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, it } from 'vitest';
 import { filesUnder, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
+import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '../../src/report/status.js';
 
-interface TaskStatus {
-  id: string;
-  state: string;
-  attempts: number;
-  exit_code: number | null;
-  reason: string | null;
-  rollback: { state: string; exit_code: number | null } | null;
-  artifacts: string[];
-}
 
-interface RunStatus {
-  run_id: string;
-  state: string;
-  exit_code: number | null;
-  tasks: TaskStatus[];
-}
 
 interface Escalation {
   task: string;

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { filesUnder, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
+import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '../../src/report/status.js';
 
 const RUN_ID = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -14,30 +15,7 @@ const STATES = ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skippe
 type TaskState = (typeof STATES)[number];
 type Counts = Record<TaskState, number>;
 
-interface TaskStatus {
-  id: string;
-  state: TaskState;
-  attempts: number;
-  exit_code: number | null;
-  reason: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-  duration_ms: number | null;
-  rollback: { state: string; exit_code: number | null } | null;
-  artifacts: string[];
-}
 
-interface RunStatus {
-  run_id: string;
-  state: string;
-  exit_code: number | null;
-  plan_path: string;
-  workdir: string;
-  started_at: string;
-  ended_at: string | null;
-  counts: Counts;
-  tasks: TaskStatus[];
-}
 
 type JournalEvent = { event: string; ts: string; [k: string]: unknown };
 
