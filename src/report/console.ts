@@ -152,7 +152,8 @@ export class ConsoleReporter {
         this.flushPartial(e.task);
         return `${this.prefix(e.task)}${p('yellow', `■ ${e.reason}`)}`;
       case 'cancel_requested':
-        return p('yellow', e.fail_fast ? '■ fail-fast: stopping the run' : `■ cancelling the run (${e.by})`);
+        if (e.fail_fast) return p('yellow', '■ fail-fast: stopping the run');
+        return p('yellow', `■ cancelling the run (${e.by})${e.by === 'SIGINT' ? ': running tasks get SIGTERM, then SIGKILL after their grace; Ctrl-C again kills them now' : ''}`);
       case 'rollback_started':
         return `${this.prefix(e.task)}${p('dim', 'rolling back')}`;
       case 'rollback_succeeded':
