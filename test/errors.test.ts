@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { AadError, NotFoundError, PlanInvalidError, PlanReadError, RunStateError, UsageError, unreachable } from '../src/errors.js';
+
+describe('AadError subclasses: stable code, exit code, message', () => {
+  it.each([
+    [new PlanInvalidError('f.yaml', [{ path: 'tasks', message: 'm', line: 1, col: 1 }]), 'AAD_PLAN_INVALID', 2, 'f.yaml: 1 problem'],
+    [new PlanInvalidError('f.yaml', []), 'AAD_PLAN_INVALID', 2, 'f.yaml: 0 problems'],
+    [new PlanReadError('f.yaml', 'no such file'), 'AAD_PLAN_UNREADABLE', 2, 'cannot read plan f.yaml: no such file'],
+    [new UsageError('bad flag'), 'AAD_USAGE', 2, 'bad flag'],
+    [new NotFoundError('unknown run id "x"'), 'AAD_NOT_FOUND', 2, 'unknown run id "x"'],
+    [new RunStateError('run r is still running'), 'AAD_RUN_STATE', 2, 'run r is still running'],
+  ])('%s', (err: AadError, code, exitCode, message) => {
+    expect(err).toBeInstanceOf(AadError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.code).toBe(code);
+    expect(err.exitCode).toBe(exitCode);
+    expect(err.message).toBe(message);
+  });
+
+  it('keeps the cause when wrapping', () => {
+    const cause = new Error('EACCES');
+    expect(new PlanReadError('f.yaml', 'permission denied', { cause }).cause).toBe(cause);
+  });
+
+  it('unreachable throws for a value the types said could not exist', () => {
+    expect(() => unreachable('x' as never)).toThrow('unreachable: "x"');
+  });
+});
