@@ -3,6 +3,7 @@ import type { RunEvent } from '../run/events.js';
 import { PUBLIC_EVENTS } from '../run/events.js';
 import type { RunState } from '../run/reduce.js';
 import { countStates } from '../run/reduce.js';
+import { createConsola } from 'consola';
 import { colorEnabled, painter } from './style.js';
 
 /** How the run is shown: live on a TTY, plain lines elsewhere, only the summary, or JSON events. */
@@ -24,6 +25,8 @@ export class ConsoleReporter {
   private prefixWidth = 0;
   private readonly decoder = new Map<string, TextDecoder>();
   private readonly prefixes = new Map<string, string>();
+  /** Warnings for the person watching (hook failures, artifact warnings) go through consola, on stderr. */
+  private readonly warnings = createConsola({ stdout: process.stderr, stderr: process.stderr, fancy: colorEnabled(process.stderr), formatOptions: { colors: colorEnabled(process.stderr), date: false } });
 
   constructor(
     private readonly mode: ConsoleMode,
@@ -99,7 +102,7 @@ export class ConsoleReporter {
       return;
     }
     this.clearStatus();
-    this.err.write(`${this.paint('yellow', 'aad: ' + message)}\n`);
+    this.warnings.warn(message);
     this.drawStatus();
   }
 
