@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, it } from 'vitest';
-import { filesUnder, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
+import { filesUnder, processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
 import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '../../src/report/status.js';
 
 
@@ -102,15 +102,6 @@ function eventNames(events: JsonEvent[], task: string): string[] {
   return events.filter((e) => e.task === task).map((e) => (e.event === 'escalation' ? `escalation:${String(e.level)}` : e.event));
 }
 
-/** Whether a process is gone; a zombie counts as gone (PID 1 may reap slowly in a container). */
-function processGone(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === 'Z';
-  } catch {
-    return true;
-  }
-}
 
 describe.concurrent('when tasks fail: rollback, escalations, artifacts, masking', () => {
   it('a rollback runs exactly once, after the last attempt, in the task cwd and env; logs, status and --json show it; a succeeded task never rolls back', async ({ expect }) => {

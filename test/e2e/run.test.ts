@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { filesUnder, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
+import { filesUnder, processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
 import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '../../src/report/status.js';
 
 const RUN_ID = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
@@ -74,15 +74,6 @@ function byId(s: RunStatus): Record<string, TaskStatus> {
   return Object.fromEntries(s.tasks.map((t) => [t.id, t]));
 }
 
-/** Whether a process is gone; a zombie counts as gone (PID 1 reaps slowly in this container). */
-function processGone(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] === 'Z';
-  } catch {
-    return true;
-  }
-}
 
 /** Lines `<kind> <nanoseconds> ...` written by tasks with `date +%s%N`. */
 function stamps(file: string): { kind: string; ms: number; rest: string[] }[] {

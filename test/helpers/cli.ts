@@ -1,6 +1,7 @@
 // Drives the BUILT aad CLI (dist/cli/main.js) as a real child process, for end-to-end tests.
 // Build first: `npx tsc -p tsconfig.json` (npm test does it).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readProcStat } from '../../src/store/proc.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,4 +154,10 @@ export async function waitFor<T>(what: string, check: () => T | undefined | Prom
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Whether a process is gone; a zombie counts as gone (PID 1 reaps slowly on these machines). */
+export function processGone(pid: number): boolean {
+  const st = readProcStat(pid);
+  return st === undefined || st.state === 'Z';
 }
