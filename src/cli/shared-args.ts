@@ -1,4 +1,5 @@
 import type { ArgsDef } from 'citty';
+import { UsageError } from '../errors.js';
 
 /** Flags shared by the commands that read a run home. */
 export const homeArgs = {
@@ -7,7 +8,7 @@ export const homeArgs = {
 
 /** The plan file argument. */
 export const planArg = {
-  plan: { type: 'positional', required: false, default: 'aad.yaml', description: 'Plan file (default: ./aad.yaml)' },
+  plan: { type: 'positional', required: false, default: 'aad.yaml', description: 'Plan file' },
 } as const satisfies ArgsDef;
 
 /** Flags of the commands that drive a run (`run`, `resume`). */
@@ -23,3 +24,16 @@ export const driveArgs = {
 export const runIdArg = {
   run_id: { type: 'positional', required: false, description: 'Run id (default: the latest run)' },
 } as const satisfies ArgsDef;
+
+/** `--only` and its alias `--specs` (declared apart so that the help shows `--specs` as it is typed). */
+export const onlyArgs = (what: string) =>
+  ({
+    only: { type: 'string', description: `${what} these tasks (comma-separated) and what they depend on`, valueHint: 'ID,ID' },
+    specs: { type: 'string', description: 'Same as --only', valueHint: 'ID,ID' },
+  }) as const satisfies ArgsDef;
+
+/** The --only selection, from either spelling; both at once is a usage error. */
+export function onlyOf(args: { only?: string; specs?: string }): string | undefined {
+  if (args.only !== undefined && args.specs !== undefined) throw new UsageError('--only and --specs are the same flag: give one');
+  return args.only ?? args.specs;
+}

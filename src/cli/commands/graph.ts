@@ -1,16 +1,16 @@
 import { defineCommand } from 'citty';
-import { planArg } from '../shared-args.js';
+import { planArg, onlyArgs, onlyOf } from '../shared-args.js';
 
 export default defineCommand({
   meta: { name: 'graph', description: 'Show the DAG as a tree, its waves, critical path and estimated duration (same as `run --dry-run`)' },
   args: {
     ...planArg,
-    only: { type: 'string', alias: ['specs'], description: 'Only these tasks (comma-separated) and what they depend on', valueHint: 'ID,ID' },
+    ...onlyArgs('Only'),
     'max-parallel': { type: 'string', description: 'Parallelism assumed by the estimate', valueHint: 'N' },
     home: { type: 'string', description: 'Run home whose earlier runs of this plan weigh the estimate (default: $AAD_HOME, else ./.aad)', valueHint: 'DIR' },
   },
   async run({ args }) {
     const { showGraph } = await import('../show-graph.js');
-    await showGraph(args.plan, { only: args.only, maxParallel: args['max-parallel'], home: args.home });
+    await showGraph(args.plan, { only: onlyOf(args), maxParallel: args['max-parallel'], home: args.home });
   },
 });

@@ -5,7 +5,7 @@ export default defineCommand({
   meta: { name: 'resume', description: 'Continue a failed, cancelled or interrupted run in place: succeeded tasks never run again (exit codes as `run`)' },
   args: {
     ...runIdArg,
-    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks, and let their skipped dependents run' },
+    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks (and those a dead runner left running), and let the tasks waiting on them run' },
     ...driveArgs,
   },
   async run({ args }) {

@@ -1,12 +1,12 @@
 import { defineCommand } from 'citty';
-import { driveArgs, planArg } from '../shared-args.js';
+import { driveArgs, planArg, onlyArgs, onlyOf } from '../shared-args.js';
 
 export default defineCommand({
   meta: { name: 'run', description: 'Run a plan: its tasks as a DAG, in parallel, recorded in a run directory (exit 0 ok, 2 invalid, 3 a task failed or was skipped, 4 cancelled)' },
   args: {
     ...planArg,
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
-    only: { type: 'string', alias: ['specs'], description: 'Run only these tasks (comma-separated) and what they depend on', valueHint: 'ID,ID' },
+    ...onlyArgs('Run only'),
     'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`) and run nothing' },
     ...driveArgs,
   },
@@ -15,7 +15,7 @@ export default defineCommand({
     process.exitCode = await runPlan({
       plan: args.plan,
       workdir: args.workdir,
-      only: args.only,
+      only: onlyOf(args),
       dryRun: args['dry-run'] === true,
       maxParallel: args['max-parallel'],
       failFast: args['fail-fast'] === true,
