@@ -1,9 +1,6 @@
-import { open as openCallback } from 'node:fs';
-import { closeSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
+import { AttemptLogs } from '../store/attempt-logs.js';
 import type { RunPaths } from '../store/paths.js';
 import { absoluteFrom } from '../store/paths.js';
 import { decide, decideOutcome, type Action, type AttemptResult } from './decide.js';
@@ -11,9 +8,6 @@ import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
 import type { FailureEffects } from './failure.js';
 import type { Spawner, TaskProcess } from './process.js';
 import { countStates, reduce, type RunState } from './reduce.js';
-
-/** Opens a file for appending off the main thread, as a plain descriptor (spawn takes descriptors). */
-const openForAppend = promisify(openCallback) as (path: string, flags: string) => Promise<number>;
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
 export interface RunnerOptions {
@@ -53,8 +47,7 @@ export interface RunOutcome {
 export class Runner {
   private readonly procs = new Map<string, TaskProcess>();
   private readonly stopping = new Set<string>();
-  private readonly logDirs = new Map<string, Promise<void>>();
-  private readonly prefetched = new Map<string, { path: string; fd: Promise<number> }>();
+  private readonly logs: AttemptLogs;
   private readonly busy = new Set<Promise<unknown>>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -64,6 +57,7 @@ export class Runner {
 
   constructor(private readonly o: RunnerOptions) {
     for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) this.baseEnv[k] = v;
+    this.logs = new AttemptLogs(o.paths);
   }
 
   get state(): RunState {
@@ -147,7 +141,7 @@ export class Runner {
     // The journal holds the decision before anything acts on it.
     this.o.journal.flush();
     for (const a of starts) this.track(this.launch(plan.byId.get(a.task)!, a.attempt));
-    for (const id of upcoming) this.prefetchLog(id, state.tasks.get(id)!.attempts + 1);
+    for (const id of upcoming) this.logs.prepare(id, state.tasks.get(id)!.attempts + 1);
     this.armWake(wakeAtMs);
     const fin = actions.find((a) => a.kind === 'finish');
     if (fin && fin.kind === 'finish') void this.end(fin.exitCode);
@@ -156,7 +150,7 @@ export class Runner {
   private async end(exitCode: 0 | 3 | 4): Promise<void> {
     clearTimeout(this.wakeTimer);
     await Promise.allSettled([...this.busy]);
-    await this.dropPrefetched();
+    await this.logs.dropUnused();
     this.o.journal.sync();
     this.finished?.({ state: this.o.state, exitCode });
   }
@@ -189,55 +183,6 @@ export class Runner {
     };
   }
 
-  /**
-   * Opens (and creates the folder of) the log of a task's next attempt ahead of its start, on libuv's
-   * threads: creating a file costs ~0.5 ms on these disks, which a task should not wait for at its start.
-   */
-  private prefetchLog(task: string, attempt: number): void {
-    const key = `${task}\0${attempt}`;
-    if (this.prefetched.has(key)) return;
-    const path = this.o.paths.attemptLog(task, attempt);
-    const p = this.logDir(task).then(() => openForAppend(path, 'a'));
-    p.catch(() => undefined);
-    this.prefetched.set(key, { path, fd: p });
-  }
-
-  /** The opened log of an attempt: prefetched, or opened now. */
-  private takeLog(task: string, attempt: number): Promise<number> {
-    const key = `${task}\0${attempt}`;
-    const hit = this.prefetched.get(key);
-    this.prefetched.delete(key);
-    return hit?.fd ?? this.logDir(task).then(() => openForAppend(this.o.paths.attemptLog(task, attempt), 'a'));
-  }
-
-  /** Closes logs opened ahead for attempts that never came (skipped, cancelled), and removes them: no attempt, no log. */
-  private async dropPrefetched(): Promise<void> {
-    const left = [...this.prefetched.values()];
-    this.prefetched.clear();
-    await Promise.all(
-      left.map(async ({ path, fd }) => {
-        try {
-          closeSync(await fd);
-          await unlink(path);
-        } catch {
-          /* never opened */
-        }
-      }),
-    );
-  }
-
-  /** The task's log folder, created once. */
-  private logDir(task: string): Promise<void> {
-    let p = this.logDirs.get(task);
-    if (!p) {
-      p = mkdir(this.o.paths.taskLogDir(task)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-      this.logDirs.set(task, p);
-    }
-    return p;
-  }
-
   private async launch(task: Task, attempt: number): Promise<void> {
     let result: AttemptResult;
     try {
@@ -254,11 +199,11 @@ export class Runner {
   }
 
   private async attempt(task: Task, attempt: number): Promise<AttemptResult> {
-    await this.logDir(task.id);
+    await this.logs.dir(task.id);
     const run = this.o.state.tasks.get(task.id)!;
     if (attempt === run.budgetBase + 1) await this.o.failure.beforeFirstAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
-    const logFd = await this.takeLog(task.id, attempt);
+    const logFd = await this.logs.open(task.id, attempt);
     const onOutput = this.o.onOutput;
     const proc = this.o.spawn({
       cmd: task.cmd,
