@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { reportError } from './exit.js';
 import { packageRoot } from './package-files.js';
 import { colorEnabled } from '../report/style.js';
-import { commands } from './commands/index.js';
+import { COMMAND_META, commands } from './commands/index.js';
 import { suggest } from '../plan/suggest.js';
 
 const version = (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
@@ -16,6 +16,12 @@ const main = defineCommand({
     description: 'Run a plan of tasks as a DAG, in parallel, with timeouts, retries, rollbacks and a run history.\nExit codes: 0 ok, 1 aad failed, 2 invalid plan or usage, 3 a task failed or was skipped, 4 cancelled.',
   },
   subCommands: commands,
+});
+
+/** The top-level help: commands listed from their metadata, without loading them (keeps `aad --help` fast). */
+const mainHelp = defineCommand({
+  meta: main.meta,
+  subCommands: Object.fromEntries(Object.entries(COMMAND_META).map(([name, meta]) => [name, { meta }])),
 });
 
 async function resolve(rawArgs: string[]): Promise<{ cmd: CommandDef<ArgsDef>; name?: string; rest: string[] }> {
@@ -80,13 +86,13 @@ async function cli(rawArgs: string[]): Promise<void> {
   }
   const wantsHelp = rawArgs.includes('--help') || rawArgs.includes('-h');
   if (rawArgs.length === 0) {
-    process.stderr.write(await usage(main as CommandDef<ArgsDef>, undefined, process.stderr));
+    process.stderr.write(await usage(mainHelp as CommandDef<ArgsDef>, undefined, process.stderr));
     process.exitCode = 2;
     return;
   }
   const { cmd, name, rest } = await resolve(rawArgs);
   if (wantsHelp) {
-    process.stdout.write(await usage(cmd, name ? (main as CommandDef<ArgsDef>) : undefined, process.stdout));
+    process.stdout.write(await usage(name ? cmd : (mainHelp as CommandDef<ArgsDef>), name ? (mainHelp as CommandDef<ArgsDef>) : undefined, process.stdout));
     return;
   }
   if (!name) {

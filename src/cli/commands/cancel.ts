@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 import { homeArgs, runIdArg } from '../shared-args.js';
 
 export default defineCommand({
-  meta: { name: 'cancel', description: 'Stop a running run from any terminal: its tasks are killed and it ends cancelled (exit 0 once stopped, 2 if it was not running)' },
+  meta: COMMAND_META.cancel,
   args: { ...runIdArg, ...homeArgs },
   async run({ args }) {
     const { cancelRun } = await import('../cancel-run.js');

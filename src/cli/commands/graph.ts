@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 import { planArg, onlyArgs, onlyOf } from '../shared-args.js';
 
 export default defineCommand({
-  meta: { name: 'graph', description: 'Show the DAG as a tree, its waves, critical path and estimated duration (same as `run --dry-run`)' },
+  meta: COMMAND_META.graph,
   args: {
     ...planArg,
     ...onlyArgs('Only'),

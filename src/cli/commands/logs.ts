@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 import { homeArgs, runIdArg } from '../shared-args.js';
 
 export default defineCommand({
-  meta: { name: 'logs', description: "A task's log (latest attempt by default); without --task, every task's latest attempt, prefixed" },
+  meta: COMMAND_META.logs,
   args: {
     ...runIdArg,
     task: { type: 'string', description: 'Task id', valueHint: 'ID' },

@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 import { driveArgs, runIdArg } from '../shared-args.js';
 
 export default defineCommand({
-  meta: { name: 'resume', description: 'Continue a failed, cancelled or interrupted run in place: succeeded tasks never run again (exit codes as `run`)' },
+  meta: COMMAND_META.resume,
   args: {
     ...runIdArg,
     'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks (and those a dead runner left running), and let the tasks waiting on them run' },

@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 import { driveArgs, planArg, onlyArgs, onlyOf } from '../shared-args.js';
 
 export default defineCommand({
-  meta: { name: 'run', description: 'Run a plan: its tasks as a DAG, in parallel, recorded in a run directory (exit 0 ok, 2 invalid, 3 a task failed or was skipped, 4 cancelled)' },
+  meta: COMMAND_META.run,
   args: {
     ...planArg,
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },

@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 
 export default defineCommand({
-  meta: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
+  meta: COMMAND_META.schema,
   args: {},
   async run() {
     const { readFileSync } = await import('node:fs');

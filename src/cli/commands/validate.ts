@@ -1,8 +1,9 @@
 import { defineCommand } from 'citty';
+import { COMMAND_META } from './index.js';
 import { planArg } from '../shared-args.js';
 
 export default defineCommand({
-  meta: { name: 'validate', description: 'Check a plan: every problem with FILE:LINE:COL, exit 0 (valid) or 2 (invalid)' },
+  meta: COMMAND_META.validate,
   args: { ...planArg },
   async run({ args }) {
     const { loadPlanFile } = await import('../plan-file.js');
