@@ -1,11 +1,8 @@
 import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef } from 'citty';
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
-import { reportError } from './exit.js';
 import { packageRoot } from './package-files.js';
-import { colorEnabled } from '../report/style.js';
 import { COMMAND_META, commands } from './commands/index.js';
-import { suggest } from '../plan/suggest.js';
+// Only what `aad --help` needs is imported here; the rest loads when used (start-up time).
 
 const version = (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
 
@@ -29,52 +26,15 @@ async function resolve(rawArgs: string[]): Promise<{ cmd: CommandDef<ArgsDef>; n
   if (idx === -1) return { cmd: main as CommandDef<ArgsDef>, rest: rawArgs };
   const name = rawArgs[idx]!;
   const load = commands[name];
-  if (!load) {
-    const hint = suggest(name, Object.keys(commands));
-    throw new UsageError(`unknown command "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; commands: ${Object.keys(commands).join(', ')}`);
-  }
+  if (!load) throw (await import('./check-flags.js')).unknownCommand(name, Object.keys(commands));
   const mod = await load();
   return { cmd: mod as CommandDef<ArgsDef>, name, rest: [...rawArgs.slice(0, idx), ...rawArgs.slice(idx + 1)] };
-}
-
-/** Refuses flags a command does not define (citty would silently accept them). */
-function checkFlags(cmd: CommandDef<ArgsDef>, name: string | undefined, rest: string[]): void {
-  const defs = (cmd.args ?? {}) as ArgsDef;
-  const known = new Set<string>();
-  for (const [key, def] of Object.entries(defs)) {
-    if (def.type === 'positional') continue;
-    const alias = (def as { alias?: string | string[] }).alias;
-    const names = [key, ...(alias === undefined ? [] : Array.isArray(alias) ? alias : [alias])];
-    for (const n of names) {
-      known.add(n);
-      if (def.type === 'boolean') known.add(`no-${n}`);
-    }
-  }
-  const stringFlags = new Set(Object.entries(defs).filter(([, d]) => d.type === 'string').map(([k]) => k));
-  const positionals = Object.values(defs).filter((d) => d.type === 'positional').length;
-  let seenPositionals = 0;
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a === '--') break;
-    if (!a.startsWith('-') || a === '-') {
-      if (++seenPositionals > positionals) throw new UsageError(`unexpected argument "${a}" for \`aad${name ? ' ' + name : ''}\``);
-      continue;
-    }
-    const flag = a.replace(/^--?/, '').split('=')[0]!;
-    if (!known.has(flag)) {
-      const hint = suggest(flag, [...known].filter((k) => !k.startsWith('no-')));
-      throw new UsageError(`unknown flag "${a.split('=')[0]}" for \`aad${name ? ' ' + name : ''}\`${hint ? ` (did you mean "--${hint}"?)` : ''}; see \`aad${name ? ' ' + name : ''} --help\``);
-    }
-    if (stringFlags.has(flag) && !a.includes('=')) {
-      if (i + 1 >= rest.length || rest[i + 1]!.startsWith('--')) throw new UsageError(`flag "${a}" needs a value`);
-      i++;
-    }
-  }
 }
 
 /** citty's usage text, without colour codes where colours are off. */
 async function usage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | undefined, stream: NodeJS.WriteStream): Promise<string> {
   const text = await renderUsage(cmd, parent);
+  const { colorEnabled } = await import('../report/style.js');
   // eslint-disable-next-line no-control-regex
   return (colorEnabled(stream) ? text : text.replace(/\x1b\[[0-9;]*m/g, '')).replace(/ +$/gm, '') + '\n';
 }
@@ -95,11 +55,9 @@ async function cli(rawArgs: string[]): Promise<void> {
     process.stdout.write(await usage(name ? cmd : (mainHelp as CommandDef<ArgsDef>), name ? (mainHelp as CommandDef<ArgsDef>) : undefined, process.stdout));
     return;
   }
-  if (!name) {
-    checkFlags(cmd, undefined, rest);
-    throw new UsageError(`no command given; see \`aad --help\``);
-  }
+  const { checkFlags, noCommand } = await import('./check-flags.js');
   checkFlags(cmd, name, rest);
+  if (!name) throw noCommand();
   await runCommand(cmd, { rawArgs: rest });
 }
 
@@ -111,4 +69,4 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-cli(process.argv.slice(2)).catch(reportError);
+cli(process.argv.slice(2)).catch(async (err: unknown) => (await import('./exit.js')).reportError(err));
