@@ -4,14 +4,17 @@ import { packageRoot } from './package-files.js';
 import { COMMAND_META, commands } from './commands/index.js';
 // Only what `aad --help` needs is imported here; the rest loads when used (start-up time).
 
-const version = (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
+/** The package version, read only when shown (--version, help). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
+}
 
 const main = defineCommand({
-  meta: {
+  meta: () => ({
     name: 'aad',
-    version,
+    version: version(),
     description: 'Run a plan of tasks as a DAG, in parallel, with timeouts, retries, rollbacks and a run history.\nExit codes: 0 ok, 1 aad failed, 2 invalid plan or usage, 3 a task failed or was skipped, 4 cancelled.',
-  },
+  }),
   subCommands: commands,
 });
 
@@ -41,7 +44,7 @@ async function usage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | und
 
 async function cli(rawArgs: string[]): Promise<void> {
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
-    process.stdout.write(version + '\n');
+    process.stdout.write(version() + '\n');
     return;
   }
   const wantsHelp = rawArgs.includes('--help') || rawArgs.includes('-h');

@@ -1,5 +1,4 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { PlanReadError } from '../errors.js';
 import { compilePlan, type Plan } from '../plan/compile.js';
 import { parsePlanText } from '../plan/load.js';
@@ -72,7 +71,3 @@ export function loadPlanFile(file: string): LoadedPlan {
   return loadPlanText(readPlanFile(file), file);
 }
 
-/** The absolute path of a plan argument. */
-export function resolvePlanPath(arg: string | undefined): string {
-  return resolve(arg ?? 'aad.yaml');
-}

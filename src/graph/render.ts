@@ -108,7 +108,3 @@ export function formatMs(ms: number): string {
   return m < 60 ? `${m}m ${String(s).padStart(2, '0')}s` : `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** Lower bound of a schedule's length: max(critical path, total work / parallel). */
-export function estimateMakespan(critical: number, total: number, parallel: number): number {
-  return Math.max(critical, Math.ceil(total / Math.max(1, parallel)));
-}

@@ -1,5 +1,6 @@
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
+import { unreachable } from '../errors.js';
 import { AttemptLogs } from '../store/attempt-logs.js';
 import type { RunPaths } from '../store/paths.js';
 import { absoluteFrom } from '../store/paths.js';
@@ -136,6 +137,8 @@ export class Runner {
         case 'finish':
           this.emit({ event: 'run_finished', state: a.state, exit_code: a.exitCode, counts: countStates(state) });
           break;
+        default:
+          unreachable(a);
       }
     }
     // The journal holds the decision before anything acts on it.
