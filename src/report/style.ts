@@ -11,5 +11,7 @@ export function colorEnabled(stream: NodeJS.WriteStream): boolean {
 
 /** A painter that styles text when enabled and returns it unchanged otherwise. */
 export function painter(enabled: boolean): (style: Style, text: string) => string {
-  return enabled ? (style, text) => styleText(style, text) : (_style, text) => text;
+  // aad has already decided: without validateStream, styleText asks the stream again and drops colours
+  // whenever CI is set (Node's getColorDepth), even on a terminal the user is looking at.
+  return enabled ? (style, text) => styleText(style, text, { validateStream: false }) : (_style, text) => text;
 }

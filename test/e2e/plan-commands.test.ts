@@ -329,6 +329,10 @@ describe.concurrent('aad graph', () => {
     expect(tty.code).toBe(0);
     expect(tty.stdout).toContain('Critical path');
     expect(tty.stdout).toMatch(ANSI);
+    // CI=1 makes Node's own colour check say no; aad decides by itself and still colours a terminal.
+    const inCi = await aadOnTty(['graph', '--max-parallel', '2'], cwd, { CI: '1' });
+    expect(inCi.code).toBe(0);
+    expect(inCi.stdout).toMatch(ANSI);
     const noColor = await aadOnTty(['graph', '--max-parallel', '2'], cwd, { NO_COLOR: '1' });
     expect(noColor.code).toBe(0);
     expect(noColor.stdout).toContain('Critical path');
