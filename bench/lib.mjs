@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 export const ROOT = dirname(BENCH_DIR);
-export const AAD = join(ROOT, 'dist', 'cli', 'main.js');
+export const AAD = join(ROOT, 'bin', 'aad.cjs');
 export const NODE = process.execPath;
 
 /**

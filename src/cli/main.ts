@@ -9,7 +9,7 @@ function version(): string {
   return (JSON.parse(readFileSync(new URL('package.json', packageRoot), 'utf8')) as { version: string }).version;
 }
 
-const main = defineCommand({
+const root = defineCommand({
   meta: () => ({
     name: 'aad',
     version: version(),
@@ -20,13 +20,13 @@ const main = defineCommand({
 
 /** The top-level help: commands listed from their metadata, without loading them (keeps `aad --help` fast). */
 const mainHelp = defineCommand({
-  meta: main.meta,
+  meta: root.meta,
   subCommands: Object.fromEntries(Object.entries(COMMAND_META).map(([name, meta]) => [name, { meta }])),
 });
 
 async function resolve(rawArgs: string[]): Promise<{ cmd: CommandDef<ArgsDef>; name?: string; rest: string[] }> {
   const idx = rawArgs.findIndex((a) => !a.startsWith('-'));
-  if (idx === -1) return { cmd: main as CommandDef<ArgsDef>, rest: rawArgs };
+  if (idx === -1) return { cmd: root as CommandDef<ArgsDef>, rest: rawArgs };
   const name = rawArgs[idx]!;
   const load = commands[name];
   if (!load) throw (await import('./check-flags.js')).unknownCommand(name, Object.keys(commands));
@@ -64,12 +64,26 @@ async function cli(rawArgs: string[]): Promise<void> {
   await runCommand(cmd, { rawArgs: rest });
 }
 
-// `aad graph | head` closes the pipe early: stop printing quietly (a run goes on) instead of
-// dying of an unhandled EPIPE with a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') process.exitCode = 1;
-  });
-}
+let guarded = false;
 
-cli(process.argv.slice(2)).catch(async (err: unknown) => (await import('./exit.js')).reportError(err));
+/**
+ * Runs aad with these arguments (process.argv.slice(2)); the exit code is left in process.exitCode.
+ * bin/aad.cjs calls it from the bundle; the build calls it too, to warm V8's code cache.
+ */
+export async function main(rawArgs: string[]): Promise<void> {
+  if (!guarded) {
+    guarded = true;
+    // `aad graph | head` closes the pipe early: stop printing quietly (a run goes on) instead of
+    // dying of an unhandled EPIPE with a stack trace.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') process.exitCode = 1;
+      });
+    }
+  }
+  try {
+    await cli(rawArgs);
+  } catch (err) {
+    (await import('./exit.js')).reportError(err);
+  }
+}

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'bin', 'aad.cjs');
 const SCHEMA = readFileSync(join(ROOT, 'schema', 'aad.schema.json'), 'utf8');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const COMMANDS = ['run', 'validate', 'graph', 'status', 'logs', 'resume', 'cancel', 'runs', 'schema'];

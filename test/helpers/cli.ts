@@ -1,4 +1,4 @@
-// Drives the BUILT aad CLI (dist/cli/main.js) as a real child process, for end-to-end tests.
+// Drives the BUILT aad CLI (bin/aad.cjs, which loads the bundle dist/cli/aad.cjs) as a real child process, for end-to-end tests.
 // Build first: `npx tsc -p tsconfig.json` (npm test does it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readProcStat } from '../../src/store/proc.js';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { SECRET_NAME } from '../../src/run/mask.js';
 
 /** The built entry point; AAD_E2E_MAIN may point at another build (one that a concurrent `tsc` is not rewriting). */
-export const distMain = process.env.AAD_E2E_MAIN ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const distMain = process.env.AAD_E2E_MAIN ?? fileURLToPath(new URL('../../bin/aad.cjs', import.meta.url));
 
 /** What a CLI invocation did. */
 export interface CliResult {

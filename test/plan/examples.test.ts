@@ -10,7 +10,7 @@ import { loadPlanFile } from '../../src/cli/plan-file.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLES = join(ROOT, 'examples');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'bin', 'aad.cjs');
 const MODELINE = '# yaml-language-server: $schema=../schema/aad.schema.json';
 const files = readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f)).sort();
 

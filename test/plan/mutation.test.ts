@@ -17,7 +17,7 @@ import { formatPlanIssues } from '../../src/report/plan-issues.js';
 const SEED = 0x5eed_aad1;
 const CASES = 300;
 const CLI_SAMPLE = 20;
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../bin/aad.cjs', import.meta.url));
 const STACK = /^ {4}at /m;
 
 const BASE = [
