@@ -10,9 +10,11 @@ const { dirname, join } = require('node:path');
 const { Script, constants } = require('node:vm');
 
 const BUNDLE = join(__dirname, '..', 'dist', 'cli', 'aad.cjs');
+/** Two caches of the bundle: a small one for the quick commands, a larger one warmed by a run too. */
+const CACHE = { quick: `${BUNDLE}.cache`, run: `${BUNDLE}.run.cache` };
 
-/** Compiles and evaluates the bundle; returns its exports and the script (the build makes the cache from it). */
-function load() {
+/** Compiles and evaluates the bundle with a cache (null: none); returns its exports and the script (the build makes the caches from it). */
+function load(cacheFile) {
   let source;
   try {
     source = readFileSync(BUNDLE, 'utf8');
@@ -22,7 +24,7 @@ function load() {
   }
   let cachedData;
   try {
-    cachedData = readFileSync(`${BUNDLE}.cache`);
+    if (cacheFile) cachedData = readFileSync(cacheFile);
   } catch {
     // no cache: compile from source
   }
@@ -33,5 +35,9 @@ function load() {
   return { exports: module.exports, script };
 }
 
-if (require.main === module) load().exports.main(process.argv.slice(2));
-else module.exports = { load, BUNDLE };
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  load(args.includes('run') || args.includes('resume') ? CACHE.run : CACHE.quick).exports.main(args);
+} else {
+  module.exports = { load, CACHE };
+}

@@ -32,12 +32,14 @@ await build({
 // bin/aad.cjs compiles the bundle as a vm.Script: an import() of a module of the bundle must have been inlined.
 if (/\bimport\((?!"node:)/.test(readFileSync(join(outdir, 'aad.cjs'), 'utf8'))) throw new Error('dist/cli/aad.cjs has an import() that esbuild did not inline');
 
-// The code cache holds the functions compiled when it is made: warm it with what people start most
-// (help, validate, graph, a plan error, status), output muted. A run is left out: it would start processes.
+// A code cache holds the functions compiled when it is made. Two caches of the same bundle: one warmed with
+// the quick commands (help, validate, graph, a plan error, status, logs), for which a smaller cache loads
+// faster, and one warmed with a small run too, for run and resume (bin/aad.cjs picks by command).
 const require = createRequire(import.meta.url);
-const { load, BUNDLE } = require('../bin/aad.cjs');
-const { exports: aad, script } = load();
+const { load, CACHE } = require('../bin/aad.cjs');
+const { exports: aad, script } = load(null);
 const work = mkdtempSync(join(tmpdir(), 'aad-cache-'));
+writeFileSync(join(work, 'run.yaml'), 'tasks:\n  - id: a\n    cmd: echo a\n    env: { CACHE_TOKEN: not-a-secret }\n  - id: b\n    cmd: [echo, b]\n    depends_on: [a]\n');
 writeFileSync(join(work, 'bad.yaml'), 'tasks:\n  - id: a\n    cmd: true\n    depends_on: [b]\n    retries: -1\n');
 const examples = join(root, 'examples');
 const warmups = [
@@ -48,14 +50,21 @@ const warmups = [
   ['validate', join(work, 'bad.yaml')],
   ['status', '--home', join(work, 'home')],
 ];
+const runWarmups = [
+  ['run', '--quiet', '--home', join(work, 'home'), join(work, 'run.yaml')],
+  ['status', '--home', join(work, 'home')],
+  ['logs', '--task', 'a', '--home', join(work, 'home')],
+];
 const { stdout, stderr } = process;
 const write = [stdout.write, stderr.write];
 stdout.write = stderr.write = () => true;
 try {
   for (const args of warmups) await aad.main(args);
+  writeFileSync(CACHE.quick, script.createCachedData());
+  for (const args of runWarmups) await aad.main(args);
+  writeFileSync(CACHE.run, script.createCachedData());
 } finally {
   [stdout.write, stderr.write] = write;
   process.exitCode = 0;
   rmSync(work, { recursive: true, force: true });
 }
-writeFileSync(`${BUNDLE}.cache`, script.createCachedData());

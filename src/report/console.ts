@@ -3,11 +3,18 @@ import type { RunEvent } from '../run/events.js';
 import { PUBLIC_EVENTS } from '../run/events.js';
 import type { RunState } from '../run/reduce.js';
 import { countStates } from '../run/reduce.js';
-import { createConsola } from 'consola';
+import type { ConsolaInstance } from 'consola';
+import { createRequire } from 'node:module';
 import { colorEnabled, painter } from './style.js';
 
 /** How the run is shown: live on a TTY, plain lines elsewhere, only the summary, or JSON events. */
 export type ConsoleMode = 'auto' | 'quiet' | 'json';
+
+let consola: typeof import('consola') | undefined;
+/** consola, loaded at the first warning (its CommonJS build, from node_modules): loading it cost ~12 ms of every run's start. */
+function loadConsola(): typeof import('consola') {
+  return (consola ??= createRequire(import.meta.url)('consola') as typeof import('consola'));
+}
 
 const TASK_COLORS = ['cyan', 'magenta', 'blue', 'yellow', 'green'] as const;
 const MAX_PARTIAL = 64 * 1024;
@@ -26,7 +33,7 @@ export class ConsoleReporter {
   private readonly decoder = new Map<string, TextDecoder>();
   private readonly prefixes = new Map<string, string>();
   /** Warnings for the person watching (hook failures, artifact warnings) go through consola, on stderr. */
-  private readonly warnings = createConsola({ stdout: process.stderr, stderr: process.stderr, fancy: colorEnabled(process.stderr), formatOptions: { colors: colorEnabled(process.stderr), date: false } });
+  private warnings: ConsolaInstance | undefined;
 
   constructor(
     private readonly mode: ConsoleMode,
@@ -102,6 +109,7 @@ export class ConsoleReporter {
       return;
     }
     this.clearStatus();
+    this.warnings ??= loadConsola().createConsola({ stdout: process.stderr, stderr: process.stderr, fancy: colorEnabled(process.stderr), formatOptions: { colors: colorEnabled(process.stderr), date: false } });
     this.warnings.warn(message);
     this.drawStatus();
   }

@@ -20,15 +20,20 @@ function copyOfPackage(cache: 'same' | 'garbage' | 'none', bundle = true): strin
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   copyFileSync(join(ROOT, 'schema', 'aad.schema.json'), join(dir, 'schema', 'aad.schema.json'));
   if (bundle) copyFileSync(join(ROOT, 'dist', 'cli', 'aad.cjs'), join(dir, 'dist', 'cli', 'aad.cjs'));
-  if (cache === 'same') copyFileSync(join(ROOT, 'dist', 'cli', 'aad.cjs.cache'), join(dir, 'dist', 'cli', 'aad.cjs.cache'));
-  if (cache === 'garbage') writeFileSync(join(dir, 'dist', 'cli', 'aad.cjs.cache'), Buffer.alloc(4096, 7));
+  for (const name of ['aad.cjs.cache', 'aad.cjs.run.cache']) {
+    if (cache === 'same') copyFileSync(join(ROOT, 'dist', 'cli', name), join(dir, 'dist', 'cli', name));
+    if (cache === 'garbage') writeFileSync(join(dir, 'dist', 'cli', name), Buffer.alloc(4096, 7));
+  }
   return join(dir, 'bin', 'aad.cjs');
 }
 
 describe('bin/aad.cjs', () => {
-  it('compiles the bundle with the code cache of the build, which this Node accepts', () => {
-    const { load } = createRequire(import.meta.url)('../../bin/aad.cjs') as { load(): { exports: { main: unknown }; script: { cachedDataRejected?: boolean } } };
-    const { exports, script } = load();
+  it.each(['quick', 'run'] as const)('compiles the bundle with the %s code cache of the build, which this Node accepts', (which) => {
+    const { load, CACHE } = createRequire(import.meta.url)('../../bin/aad.cjs') as {
+      load(cache: string | null): { exports: { main: unknown }; script: { cachedDataRejected?: boolean } };
+      CACHE: Record<'quick' | 'run', string>;
+    };
+    const { exports, script } = load(CACHE[which]);
     expect(typeof exports.main).toBe('function');
     expect(script.cachedDataRejected).toBe(false);
   });
