@@ -1,4 +1,4 @@
-import { closeSync, open as openCallback } from 'node:fs';
+import { closeSync, mkdirSync, open as openCallback, openSync } from 'node:fs';
 import { mkdir, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { RunPaths } from './paths.js';
@@ -6,19 +6,36 @@ import type { RunPaths } from './paths.js';
 /** Opens a file for appending off the main thread, as a plain descriptor (spawn takes descriptors). */
 const openForAppend = promisify(openCallback) as (path: string, flags: string) => Promise<number>;
 
+/** Creating a log (its folder, then the file) slower than this, on average, moves the work off the main thread. */
+const SLOW_CREATE_MS = 2;
+
 /**
- * The attempts' log files of a run, opened on libuv's threads and, for the attempts next in line, ahead
- * of their start: creating a folder or a file costs ~0.5 ms on these disks, which a task should not wait
- * for at its start.
+ * The attempts' log files of a run. On a local disk a folder and a file are created in ~0.1–0.4 ms, and
+ * doing it right before the spawn, on the main thread, is the cheapest (`npm run bench -- --only dag`:
+ * 1.44× the floor, against 1.56× with libuv's threads, whose work competes with the tasks for the cores).
+ * Where creating them turns out slow (a network file system), they are opened on libuv's threads instead,
+ * ahead of the attempts next in line, so that the run does not stall on its disk.
  */
 export class AttemptLogs {
-  private readonly dirs = new Map<string, Promise<void>>();
+  private readonly dirs = new Map<string, Promise<void> | true>();
   private readonly ahead = new Map<string, { path: string; fd: Promise<number> }>();
+  /** Average time of the creations done on the main thread (exponentially weighted). */
+  private averageMs = 0;
+  private offThread = false;
 
-  constructor(private readonly paths: RunPaths) {}
+  constructor(
+    private readonly paths: RunPaths,
+    private readonly slowCreateMs = SLOW_CREATE_MS,
+  ) {}
 
-  /** Starts opening the log of a task's coming attempt. */
+  /** Whether logs are now opened on libuv's threads (creation was found slow). */
+  get async(): boolean {
+    return this.offThread;
+  }
+
+  /** Starts opening the log of a task's coming attempt, when logs are opened off the main thread. */
   prepare(task: string, attempt: number): void {
+    if (!this.offThread) return;
     const key = `${task}\0${attempt}`;
     if (this.ahead.has(key)) return;
     const path = this.paths.attemptLog(task, attempt);
@@ -28,11 +45,19 @@ export class AttemptLogs {
   }
 
   /** The log of an attempt opened for appending: prepared ahead, or opened now. The caller owns the descriptor. */
-  open(task: string, attempt: number): Promise<number> {
+  async open(task: string, attempt: number): Promise<number> {
     const key = `${task}\0${attempt}`;
     const hit = this.ahead.get(key);
     this.ahead.delete(key);
-    return hit?.fd ?? this.dir(task).then(() => openForAppend(this.paths.attemptLog(task, attempt), 'a'));
+    if (hit) return hit.fd;
+    const path = this.paths.attemptLog(task, attempt);
+    if (this.offThread) return this.dir(task).then(() => openForAppend(path, 'a'));
+    const t0 = performance.now();
+    this.dirNow(task);
+    const fd = openSync(path, 'a');
+    this.averageMs = 0.8 * this.averageMs + 0.2 * (performance.now() - t0);
+    if (this.averageMs > this.slowCreateMs) this.offThread = true;
+    return fd;
   }
 
   /** Closes and removes the logs prepared for attempts that never came (skipped, cancelled): no attempt, no log. */
@@ -52,14 +77,27 @@ export class AttemptLogs {
   }
 
   /** The task's log folder, created once (rollback.log goes there too). */
-  dir(task: string): Promise<void> {
-    let p = this.dirs.get(task);
-    if (!p) {
-      p = mkdir(this.paths.taskLogDir(task)).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-      this.dirs.set(task, p);
-    }
+  async dir(task: string): Promise<void> {
+    const known = this.dirs.get(task);
+    if (known === true) return;
+    if (known) return known;
+    if (!this.offThread) return this.dirNow(task);
+    const p = mkdir(this.paths.taskLogDir(task)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    this.dirs.set(task, p);
     return p;
+  }
+
+  private dirNow(task: string): void {
+    const known = this.dirs.get(task);
+    if (known === true) return;
+    if (known) throw new Error(`internal: the log folder of ${task} is being created off the main thread`);
+    try {
+      mkdirSync(this.paths.taskLogDir(task));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    this.dirs.set(task, true);
   }
 }
