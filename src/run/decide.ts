@@ -35,10 +35,12 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
   const actions: Action[] = [];
   if (state.state !== 'running') return { actions, wakeAtMs: null, upcoming: [] };
   const tasks = state.tasks;
-  // States as they will be once this decision's actions are recorded, so skips cascade in one pass.
-  const next = new Map<string, TaskState>();
-  const stateOf = (id: string): TaskState => next.get(id) ?? tasks.get(id)!.state;
-  const rootCause = new Map<string, string>();
+  // States as they will be once this decision's skips and cancels are recorded, so skips cascade in one pass.
+  // Made only when needed: decide runs on every tick, over every task.
+  let next: Map<string, TaskState> | undefined;
+  let rootCause: Map<string, string> | undefined;
+  const stateOf = (id: string): TaskState => next?.get(id) ?? tasks.get(id)!.state;
+  const settle = (id: string, s: TaskState) => (next ??= new Map()).set(id, s);
 
   if (state.failFast && !state.cancel && state.counts.failed > 0) {
     actions.push({ kind: 'cancel_run', by: 'fail-fast' });
@@ -47,28 +49,30 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
 
   const running = state.counts.running;
 
-  const ready: { task: Task; run: TaskRun }[] = [];
+  /** Plan indices of the tasks that could start now. */
+  const ready: number[] = [];
   let wakeAtMs: number | null = null;
   const runs = runsByIndex(plan, state);
   const depsOf = plan.dag.deps;
-  for (const i of plan.order) {
+  const order = plan.order;
+  for (let o = 0; o < order.length; o++) {
+    const i = order[o]!;
     const run = runs[i];
     if (!run) continue;
-    const task = plan.tasks[i]!;
-    if (scope && !scope.has(task.id)) continue;
-    if (run.state === 'running') {
-      if (state.cancel && !run.killed) actions.push({ kind: 'stop', task: task.id });
+    if (run.state !== 'pending' && run.state !== 'retrying') {
+      if (run.state === 'running' && state.cancel && !run.killed && (!scope || scope.has(run.id))) actions.push({ kind: 'stop', task: run.id });
       continue;
     }
-    if (run.state !== 'pending' && run.state !== 'retrying') continue;
+    if (scope && !scope.has(run.id)) continue;
     // One pass over the dependencies: the first that will never succeed (in this session) blocks the task;
     // otherwise any that has not succeeded yet makes it wait.
     let blocker: string | undefined;
     let waiting = false;
-    for (const d of depsOf[i]!) {
-      const dep = runs[d];
+    const deps = depsOf[i]!;
+    for (let k = 0; k < deps.length; k++) {
+      const dep = runs[deps[k]!];
       if (!dep) continue;
-      const ds = next.size > 0 ? (next.get(dep.id) ?? dep.state) : dep.state;
+      const ds = next?.get(dep.id) ?? dep.state;
       if (ds === 'succeeded') continue;
       // A dependency outside the scope of a --failed-only resume will not run in this session either.
       if (DONE.has(ds) || (scope !== undefined && !scope.has(dep.id))) {
@@ -78,22 +82,22 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
       waiting = true;
     }
     if (blocker !== undefined) {
-      const root = rootCause.get(blocker) ?? blocker;
-      rootCause.set(task.id, root);
+      const root = rootCause?.get(blocker) ?? blocker;
+      (rootCause ??= new Map()).set(run.id, root);
       const rs = stateOf(root);
       const how = rs === 'cancelled' ? 'was cancelled' : rs === 'skipped' ? 'was skipped' : rs === 'failed' ? 'failed' : 'did not run';
       if (state.cancel && !(state.cancel.failFast && rs === 'failed')) {
-        actions.push({ kind: 'cancel', task: task.id, reason: cancelReason(state) });
-        next.set(task.id, 'cancelled');
+        actions.push({ kind: 'cancel', task: run.id, reason: cancelReason(state) });
+        settle(run.id, 'cancelled');
       } else {
-        actions.push({ kind: 'skip', task: task.id, reason: `dependency ${root} ${how}` });
-        next.set(task.id, 'skipped');
+        actions.push({ kind: 'skip', task: run.id, reason: `dependency ${root} ${how}` });
+        settle(run.id, 'skipped');
       }
       continue;
     }
     if (state.cancel) {
-      actions.push({ kind: 'cancel', task: task.id, reason: cancelReason(state) });
-      next.set(task.id, 'cancelled');
+      actions.push({ kind: 'cancel', task: run.id, reason: cancelReason(state) });
+      settle(run.id, 'cancelled');
       continue;
     }
     if (waiting) continue;
@@ -101,26 +105,29 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
       wakeAtMs = wakeAtMs === null ? run.retryAtMs : Math.min(wakeAtMs, run.retryAtMs);
       continue;
     }
-    ready.push({ task, run });
+    ready.push(i);
   }
 
-  ready.sort((a, b) => plan.remaining[b.task.index]! - plan.remaining[a.task.index]! || a.task.index - b.task.index);
+  const remaining = plan.remaining;
+  if (ready.length > 1) ready.sort((a, b) => remaining[b]! - remaining[a]! || a - b);
   const capacity = Math.max(0, maxParallel - running);
-  for (const { task, run } of ready.slice(0, capacity)) {
-    actions.push({ kind: 'start', task: task.id, attempt: run.attempts + 1 });
-    next.set(task.id, 'running');
+  const startCount = Math.min(capacity, ready.length);
+  for (let r = 0; r < startCount; r++) {
+    const run = runs[ready[r]!]!;
+    actions.push({ kind: 'start', task: run.id, attempt: run.attempts + 1 });
   }
-  const upcoming = ready.slice(capacity, capacity + maxParallel).map((r) => r.task.id);
+  const upcoming: string[] = [];
+  for (let r = startCount; r < ready.length && r < capacity + maxParallel; r++) upcoming.push(runs[ready[r]!]!.id);
 
   // A resume with --failed-only leaves the tasks outside its scope as they are, a rollback that a dead
   // runner left "running" included: only the scope's own tasks and rollbacks keep the run open.
-  let open = false;
+  let open = startCount > 0;
   if (scope) for (const id of scope) open ||= tasks.has(id) && (!DONE.has(stateOf(id)) || tasks.get(id)!.rollback?.state === 'running');
   else if (state.rollbacksRunning > 0) open = true;
-  else {
+  else if (!open) {
     let closing = 0;
-    for (const s of next.values()) if (DONE.has(s)) closing++;
-    open = state.counts.pending + state.counts.running + state.counts.retrying - closing + starts(actions) > 0;
+    if (next) for (const s of next.values()) if (DONE.has(s)) closing++;
+    open = state.counts.pending + state.counts.running + state.counts.retrying - closing > 0;
   }
   if (!open) {
     const final = finalState(state, stateOf);
@@ -138,12 +145,6 @@ function runsByIndex(plan: Plan, state: RunState): (TaskRun | undefined)[] {
   const runs = plan.tasks.map((t) => state.tasks.get(t.id));
   runsCache.set(state, { plan, runs });
   return runs;
-}
-
-function starts(actions: Action[]): number {
-  let n = 0;
-  for (const a of actions) if (a.kind === 'start') n++;
-  return n;
 }
 
 function cancelReason(state: RunState): string {
