@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import { filesUnder, processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, distMain, filesUnder, processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliProcess, type CliResult } from '../helpers/cli.js';
+import { execFile } from 'node:child_process';
 import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '../../src/report/status.js';
 
 const RUN_ID = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
@@ -435,6 +436,29 @@ tasks:
     fs.closeSync(fd);
     expect(head.toString()).toBe('a'.repeat(16));
     expect((await ws.status()).tasks[0]).toMatchObject({ state: 'succeeded', exit_code: 0 });
+  });
+
+  it('gives a pipe task output byte for byte (UTF-8, control characters), prefixed per line; a terminal gets it without control characters', async ({ expect }) => {
+    // é ✓ \x01 ESC[31m red ESC[0m \r | a line cut by the end of the output, then 😀 with no newline.
+    const ws = workspace(`tasks:
+  - id: bytes
+    cmd: |
+      printf 'h\\303\\251llo \\342\\234\\223\\001 \\033[31mred\\033[0m\\r|end\\nlast \\360\\237\\230\\200'
+`);
+    const wrote = 'h\u00e9llo \u2713\u0001 \u001b[31mred\u001b[0m\r|end\nlast \u{1F600}';
+    const r = await ws.aad(['run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(ws.readLog(ws.onlyRun(), 'bytes', 1)).toBe(wrote);
+    expect(r.stdout).toContain('\nbytes │ h\u00e9llo \u2713\u0001 \u001b[31mred\u001b[0m\r|end\nbytes │ last \u{1F600}\n');
+    // On a terminal (script(1) gives aad a pty): the same, less \x01 and \r; the colour codes stay.
+    const line = [process.execPath, distMain, 'run', '--home', path.join(ws.dir, 'tty-home')].map((a) => `'${a}'`).join(' ');
+    const tty = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile('script', ['-qec', line, '/dev/null'], { cwd: ws.dir, env: { ...cleanEnv(), TERM: 'xterm', NO_COLOR: '1', CI: '1' } }, (err, stdout) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout }),
+      );
+    });
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toContain('\r\nbytes │ h\u00e9llo \u2713 \u001b[31mred\u001b[0m|end\r\nbytes │ last \u{1F600}\r\n');
   });
 
   it('masks secrets (plan env, defaults.env, aad env; split across writes) everywhere aad writes or prints', async ({ expect }) => {
