@@ -113,7 +113,7 @@ export async function run({ quick, log }) {
     data.contenders[r.name] = { tasks, median_ms: r1(r.medianMs), ms: r.ms.map(r1), per_task_ms: r3(perTask), ratio_to_floor_per_task: r3(ratio), error: r.error, ...(isAad ? { target: `<= ${TARGET}x raw floor`, pass } : {}) };
   }
   if (turboNpm) notes.push(`Turborepo through npm scripts ran a ${turboNpm.tasks}-task DAG once (every task starts npm); its ratio is per task against the floor's per-task time.`);
-  notes.push('Every contender runs /bin/sh -c true per task (make execs `true` itself, no shell); wireit includes one `npm run` start-up.');
+  notes.push('The Node runners, wireit and Turborepo run /bin/sh -c true per task; aad and make exec `true` themselves (a command without shell syntax needs no shell); wireit includes one `npm run` start-up.');
   notes.push('Turborepo runs each task as `npm run <task>`; the no-op row puts a fake `npm` (a `#!/bin/sh` that exits 0) first on PATH, so it measures Turborepo\'s scheduling plus one process per task.');
   data.aad_vs_floor = data.contenders['aad run --quiet']?.ratio_to_floor_per_task ?? null;
   data.pass = data.contenders['aad run --quiet']?.pass ?? null;
