@@ -54,14 +54,16 @@ export const spawnTask: Spawner = (req) => {
   } catch (err) {
     return failedAtOnce(`cannot open log ${req.logPath}: ${(err as Error).message}`, started);
   }
-  const cwdProblem = checkCwd(req.cwd);
+  const masker = new Masker(req.secrets);
+  const direct = !masker.active && !req.onOutput;
+  // Where the output goes straight to the log, a bad cwd is found when the spawn fails (one stat less per
+  // attempt); through a pipe, the program is looked up first, and that needs the cwd.
+  const cwdProblem = direct ? undefined : checkCwd(req.cwd);
   if (cwdProblem) {
     writeSync(fd, `aad: ${maskText(cwdProblem, req.secrets)}\n`);
     closeSync(fd);
     return failedAtOnce(cwdProblem, started);
   }
-  const masker = new Masker(req.secrets);
-  const direct = !masker.active && !req.onOutput;
   const resolved = direct || req.cmd.kind === 'shell' ? undefined : resolveProgram(req.cmd.argv[0]!, req.env.PATH ?? '', req.cwd);
   if (resolved && !resolved.ok) {
     writeSync(fd, `aad: spawn failed: ${maskText(resolved.reason, req.secrets)}\n`);
@@ -78,8 +80,10 @@ export const spawnTask: Spawner = (req) => {
       stdio: direct ? ['ignore', fd, fd] : ['ignore', 'pipe', 'pipe'],
     });
   } catch (err) {
+    const reason = checkCwd(req.cwd);
+    if (reason) writeSync(fd, `aad: ${maskText(reason, req.secrets)}\n`);
     closeSync(fd);
-    return failedAtOnce((err as Error).message, started);
+    return failedAtOnce(reason ?? (err as Error).message, started);
   }
   const pid = child.pid;
 
@@ -164,10 +168,14 @@ export const spawnTask: Spawner = (req) => {
 
   const done = new Promise<AttemptResult & { killedHard: boolean }>((resolve) => {
     let spawnError: string | undefined;
+    /** A spawn that failed for its cwd is said so, as when it is found before spawning. */
+    let badCwd = false;
     let exitCode: number | null = null;
     let signal: string | null = null;
     child.once('error', (err) => {
-      spawnError = describeSpawnError(err as NodeJS.ErrnoException, file);
+      const cwd = checkCwd(req.cwd);
+      badCwd = cwd !== undefined;
+      spawnError = cwd ?? describeSpawnError(err as NodeJS.ErrnoException, file);
     });
     child.once('exit', (code, sig) => {
       exitCode = code;
@@ -188,7 +196,7 @@ export const spawnTask: Spawner = (req) => {
     child.once('close', () => {
       clearTimeout(timeoutTimer);
       if (!direct) write(masker.flush());
-      if (spawnError) writeSync(fd, `aad: spawn failed: ${maskText(spawnError, req.secrets)}\n`);
+      if (spawnError) writeSync(fd, `aad: ${badCwd ? '' : 'spawn failed: '}${maskText(spawnError, req.secrets)}\n`);
       closeSync(fd);
       void reapRest().then(() => {
         // The group is gone: its id may be reused, so no late SIGKILL may reach it.

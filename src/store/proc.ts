@@ -116,21 +116,27 @@ export function groupMembers(pgid: number): number[] {
 
 /** Sends a signal to a process group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  return kill(-pgid, signal);
+}
+
+/**
+ * process.kill, false when the process (group) is gone. Runs after every attempt, where the group is
+ * usually gone: without a stack trace the error costs ~2 µs instead of ~25 µs.
+ */
+function kill(pid: number, signal: NodeJS.Signals): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
-    process.kill(-pgid, signal);
+    process.kill(pid, signal);
     return true;
   } catch {
     return false;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
 /** Sends a signal to each pid, ignoring those already gone. */
 export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* already gone */
-    }
-  }
+  for (const pid of pids) kill(pid, signal); // those already gone are skipped
 }

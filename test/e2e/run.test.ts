@@ -394,6 +394,7 @@ tasks:
     expect(t.missing).toMatchObject({ state: 'failed', exit_code: null, reason: `spawn failed: working directory does not exist: ${missing}` });
     expect(t.file).toMatchObject({ state: 'failed', exit_code: null, reason: `spawn failed: working directory is not a directory: ${ws.plan}` });
     expect(ws.readLog(s.run_id, 'missing', 1)).toBe(`aad: working directory does not exist: ${missing}\n`);
+    expect(ws.readLog(s.run_id, 'file', 1)).toBe(`aad: working directory is not a directory: ${ws.plan}\n`);
   });
 
   it("a task's stdin is at EOF at once, even when aad's own stdin is an open pipe", async ({ expect }) => {
