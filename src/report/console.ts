@@ -91,7 +91,7 @@ export class ConsoleReporter {
       ok = this.write(p + this.clean(text.slice(0, nl)).replaceAll('\n', '\n' + p) + '\n');
       text = text.slice(nl + 1);
     }
-    if (text.length > MAX_PARTIAL) {
+    while (text.length > MAX_PARTIAL) {
       // A line that never ends is printed in pieces rather than held without bound (cut between characters).
       const cut = utf8Boundary(text, MAX_PARTIAL);
       ok = this.write(this.bytePrefix(task) + this.clean(text.slice(0, cut)) + '\n') && ok;
