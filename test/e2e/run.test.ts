@@ -462,6 +462,21 @@ tasks:
     expect(tty.stdout).toContain('\r\nbytes │ h\u00e9llo \u2713 \u001b[31mred\u001b[0m|end\r\nbytes │ last \u{1F600}\r\n');
   });
 
+  it('cuts a line longer than 64 KiB into pieces between UTF-8 characters, never inside one', async ({ expect }) => {
+    // One byte, then 100,001 two-byte characters (é), no newline: 64 KiB pieces would end inside a character.
+    const ws = workspace(`tasks:
+  - id: e
+    cmd: "printf a; head -c 100001 /dev/zero | tr '\\\\0' x | sed 's/x/\u00e9/g'"
+`);
+    const r = await ws.aad(['run']);
+    expect(r.code, r.stderr).toBe(0);
+    const want = 'a' + '\u00e9'.repeat(100_001);
+    expect(ws.readLog(ws.onlyRun(), 'e', 1)).toBe(want);
+    const pieces = r.stdout.split('\n').filter((l) => /^e │ [a\u00e9]/.test(l)).map((l) => l.slice(4));
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(want);
+  });
+
   it('masks secrets (plan env, defaults.env, aad env; split across writes) everywhere aad writes or prints', async ({ expect }) => {
     const yaml = `on_escalation: 'cat >> hook-records.jsonl'
 defaults:
