@@ -6,7 +6,8 @@
 //
 // The tree is made under os.tmpdir() (set TMPDIR to measure another disk) and removed at the end.
 // A baseline, a plain copyFileSync loop over the known 10,000 paths, gives the floor that this
-// machine's file system sets. Each scenario runs once to warm up, then 3 times into a fresh dest; the median is reported.
+// machine's file system sets. The scenarios alternate, one warm-up round then 3 rounds, each into a fresh
+// dest; the median is reported, and the median ratio to the baseline of the same round.
 // Before each run, `sync` (untimed) flushes the writes of the run before, so that no run pays for
 // the disk's write-back of another. CPU time (user + system, all threads) is reported beside the
 // wall time: on a loaded machine it shows the work done, where the wall time shows the wait.
@@ -68,12 +69,13 @@ try {
   const total = makeTree(cwd);
   const setupMs = performance.now() - t;
   let n = 0;
-  const results = [];
-  for (const sc of scenarios) {
-    const runs = [];
-    const cpus = [];
-    let files = 0;
-    for (let i = 0; i <= RUNS; i++) {
+  // Rounds alternate the scenarios (the first is a warm-up): the disk's state drifts (on this journal-less
+  // ext4, creating files gets slower as recently deleted inodes pile up), and what runs side by side
+  // meets the same state. Nothing is deleted before the end, for the same reason.
+  const acc = scenarios.map(() => ({ runs: [], cpus: [], ratios: [], files: 0 }));
+  for (let i = 0; i <= RUNS; i++) {
+    let baselineMs;
+    for (const [k, sc] of scenarios.entries()) {
       const dest = path.join(root, 'runs', String(n), 'artifacts', 'task');
       const copyTo = sc.copyTo ? path.join(root, 'copies', String(n), 'task') : undefined;
       n++;
@@ -84,27 +86,31 @@ try {
       const ms = performance.now() - t;
       const cpu = process.cpuUsage(cpu0);
       if (r.warnings.length > 0) throw new Error(`unexpected warnings: ${r.warnings.slice(0, 3).join('; ')}`);
-      files = r.files.length;
+      acc[k].files = r.files.length;
+      if (sc.baseline) baselineMs = ms;
       if (i > 0) {
-        runs.push(ms);
-        cpus.push((cpu.user + cpu.system) / 1000);
+        acc[k].runs.push(ms);
+        acc[k].cpus.push((cpu.user + cpu.system) / 1000);
+        if (baselineMs !== undefined) acc[k].ratios.push(ms / baselineMs);
       }
     }
-    if (files !== 10_000) throw new Error(`${sc.name}: collected ${files} files, expected 10000`);
-    fs.rmSync(path.join(root, 'runs'), { recursive: true, force: true });
-    fs.rmSync(path.join(root, 'copies'), { recursive: true, force: true });
-    const median = medianOf(runs);
-    results.push({
+  }
+  const results = scenarios.map((sc, k) => {
+    const a = acc[k];
+    if (a.files !== 10_000) throw new Error(`${sc.name}: collected ${a.files} files, expected 10000`);
+    const median = medianOf(a.runs);
+    return {
       name: sc.name,
       patterns: sc.patterns,
       copy_to: sc.copyTo,
-      files,
-      runs_ms: runs.map(round),
+      files: a.files,
+      runs_ms: a.runs.map(round),
       median_ms: round(median),
-      cpu_median_ms: round(medianOf(cpus)),
+      cpu_median_ms: round(medianOf(a.cpus)),
+      ratio_to_baseline: sc.baseline ? null : Math.round(medianOf(a.ratios) * 100) / 100,
       under_target: sc.baseline ? null : median < TARGET_MS,
-    });
-  }
+    };
+  });
   const report = { node: process.version, cpus: os.cpus().length, load_avg_1m_at_start: round(loadAtStart), tmpdir: os.tmpdir(), files_total: total, files_matching: 10_000, setup_ms: round(setupMs), target_ms: TARGET_MS, scenarios: results };
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else printTable(report);
@@ -130,9 +136,9 @@ function round(ms) {
 
 function printTable(r) {
   console.log(`collectOutputs: ${r.files_total} files in ${r.tmpdir}, ${r.files_matching} matching; node ${r.node}, ${r.cpus} CPUs, load ${r.load_avg_1m_at_start}; tree made in ${r.setup_ms} ms`);
-  const rows = [['scenario', 'patterns', 'files', `median of ${RUNS}`, 'runs (ms)', 'CPU (median)', `< ${r.target_ms} ms`]];
+  const rows = [['scenario', 'patterns', 'files', `median of ${RUNS}`, 'runs (ms)', 'CPU (median)', '× baseline', `< ${r.target_ms} ms`]];
   for (const s of r.scenarios) {
-    rows.push([s.name, s.patterns.join(' '), String(s.files), `${s.median_ms} ms`, s.runs_ms.join(' / '), `${s.cpu_median_ms} ms`, s.under_target === null ? '' : s.under_target ? 'yes' : 'NO']);
+    rows.push([s.name, s.patterns.join(' '), String(s.files), `${s.median_ms} ms`, s.runs_ms.join(' / '), `${s.cpu_median_ms} ms`, s.ratio_to_baseline === null ? '' : `${s.ratio_to_baseline}×`, s.under_target === null ? '' : s.under_target ? 'yes' : 'NO']);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
