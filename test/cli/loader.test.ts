@@ -19,21 +19,21 @@ function copyOfPackage(cache: 'same' | 'garbage' | 'none', bundle = true): strin
   copyFileSync(join(ROOT, 'bin', 'aad.cjs'), join(dir, 'bin', 'aad.cjs'));
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   copyFileSync(join(ROOT, 'schema', 'aad.schema.json'), join(dir, 'schema', 'aad.schema.json'));
-  if (bundle) copyFileSync(join(ROOT, 'dist', 'cli', 'aad.cjs'), join(dir, 'dist', 'cli', 'aad.cjs'));
-  for (const name of ['aad.cjs.cache', 'aad.cjs.run.cache']) {
-    if (cache === 'same') copyFileSync(join(ROOT, 'dist', 'cli', name), join(dir, 'dist', 'cli', name));
-    if (cache === 'garbage') writeFileSync(join(dir, 'dist', 'cli', name), Buffer.alloc(4096, 7));
+  for (const name of ['aad.cjs', 'aad-quick.cjs']) {
+    if (bundle) copyFileSync(join(ROOT, 'dist', 'cli', name), join(dir, 'dist', 'cli', name));
+    if (cache === 'same') copyFileSync(join(ROOT, 'dist', 'cli', `${name}.cache`), join(dir, 'dist', 'cli', `${name}.cache`));
+    if (cache === 'garbage') writeFileSync(join(dir, 'dist', 'cli', `${name}.cache`), Buffer.alloc(4096, 7));
   }
   return join(dir, 'bin', 'aad.cjs');
 }
 
 describe('bin/aad.cjs', () => {
-  it.each(['quick', 'run'] as const)('compiles the bundle with the %s code cache of the build, which this Node accepts', (which) => {
-    const { load, CACHE } = createRequire(import.meta.url)('../../bin/aad.cjs') as {
-      load(cache: string | null): { exports: { main: unknown }; script: { cachedDataRejected?: boolean } };
-      CACHE: Record<'quick' | 'run', string>;
+  it.each(['quick', 'full'] as const)('compiles the %s bundle with the code cache of the build, which this Node accepts', (which) => {
+    const { load, BUNDLES } = createRequire(import.meta.url)('../../bin/aad.cjs') as {
+      load(bundle: { file: string; cache: string }): { exports: { main: unknown }; script: { cachedDataRejected?: boolean } };
+      BUNDLES: Record<'quick' | 'full', { file: string; cache: string }>;
     };
-    const { exports, script } = load(CACHE[which]);
+    const { exports, script } = load(BUNDLES[which]);
     expect(typeof exports.main).toBe('function');
     expect(script.cachedDataRejected).toBe(false);
   });
@@ -60,7 +60,10 @@ describe('bin/aad.cjs', () => {
     const r = await aad(main, ['validate'], tmpDir());
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^aad: cannot read .*dist\/cli\/aad\.cjs \(ENOENT\): aad is not built; run `npm run build` \(npm ci does it\)\.\n$/);
+    expect(r.stderr).toMatch(/^aad: cannot read .*dist\/cli\/aad-quick\.cjs \(ENOENT\): aad is not built; run `npm run build` \(npm ci does it\)\.\n$/);
+    const run = await aad(main, ['run'], tmpDir());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^aad: cannot read .*dist\/cli\/aad\.cjs \(ENOENT\): aad is not built/);
   });
 });
 
