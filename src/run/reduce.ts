@@ -55,6 +55,8 @@ export interface RunState {
   counts: Counts;
   /** Rollbacks under way. */
   rollbacksRunning: number;
+  /** Ids of the tasks whose state was set, in order (one entry a change): decide follows it instead of rescanning every task. */
+  moves: string[];
 }
 
 function newTask(id: string): TaskRun {
@@ -81,6 +83,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       escalations: { warning: 0, error: 0, critical: 0 },
       counts: { ...emptyCounts(), pending: e.tasks.length },
       rollbacksRunning: 0,
+      moves: [],
     };
   }
   if (!state) return state;
@@ -203,6 +206,7 @@ function move(state: RunState, task: TaskRun, to: TaskState): void {
   state.counts[task.state]--;
   state.counts[to]++;
   task.state = to;
+  state.moves.push(task.id);
 }
 
 function emptyCounts(): Counts {

@@ -1,11 +1,11 @@
 // decide / decideOutcome: the scheduling and failure policy, from plans and synthetic journals alone.
 import { describe, expect, it } from 'vitest';
 import { restrictPlan, type Plan } from '../../src/plan/compile.js';
-import { backoffDelay, decide, decideOutcome, describeFailure, type Action, type AttemptResult } from '../../src/run/decide.js';
+import { backoffDelay, decide, decideByScan, decideOutcome, describeFailure, type Action, type AttemptResult } from '../../src/run/decide.js';
 import type { RunEventBody, TaskState } from '../../src/run/events.js';
 import { countStates, reduce, type RunState } from '../../src/run/reduce.js';
 import {
-  cancelled, cancelRequested, claimed, failed, plan, reset, retrying, runState, skipped, stamp, started, succeeded, T0, type Timed,
+  cancelled, cancelRequested, claimed, failed, fold, plan, reset, retrying, runState, skipped, stamp, started, succeeded, T0, type Timed,
 } from './builders.js';
 
 /** The clock reading `ms` after the synthetic run's start. */
@@ -58,7 +58,10 @@ function simulate(p: Plan, script: Record<string, Script>, o: SimOptions = {}): 
   let peak = 0;
   let cancelPending = o.cancelAtMs !== undefined;
   for (let guard = 0; guard < 10_000; guard++) {
-    const { actions, wakeAtMs } = decide(p, s, at(now), maxParallel, o.scope);
+    const decision = decide(p, s, at(now), maxParallel, o.scope);
+    // decide follows the state's moves between ticks; it must decide as a scan of every task would.
+    expect(decision).toEqual(decideByScan(p, s, at(now), maxParallel, o.scope));
+    const { actions, wakeAtMs } = decision;
     let changed = false;
     for (const a of actions) {
       switch (a.kind) {
@@ -734,5 +737,51 @@ describe('decide: --only (restrictPlan)', () => {
     const p = restrictPlan(full, ['build', 'lint']);
     expect(p.remaining).toEqual([1, 2, 1]);
     expect(startsOf(decide(p, runState(p), 0, 4).actions)).toEqual(['gen', 'lint']);
+  });
+});
+
+describe('decide follows the moves of the state, deciding as a scan of every task does', () => {
+  /** mulberry32: a small, good, seeded PRNG. */
+  const prng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i: random DAGs, failures, retries with backoff, fail-fast and cancels', (seed) => {
+    const rand = prng(seed);
+    const int = (n: number) => Math.floor(rand() * n);
+    for (let round = 0; round < 12; round++) {
+      const n = 3 + int(25);
+      const graph: Record<string, string[]> = {};
+      const extra: Parameters<typeof plan>[1] = {};
+      const script: Record<string, Script> = {};
+      for (let i = 0; i < n; i++) {
+        const deps = [...new Set(Array.from({ length: int(3) }, () => int(i)))].filter((d) => d < i).map((d) => `t${d}`);
+        graph[`t${i}`] = deps;
+        if (rand() < 0.3) extra[`t${i}`] = { retries: int(3), retry_backoff_sec: [int(3)] as [number] };
+        const exits: Outcome[] = Array.from({ length: 4 }, () => (rand() < 0.15 ? 1 : 0));
+        script[`t${i}`] = { ms: 100 + int(900), exits };
+      }
+      const p = plan(graph, extra);
+      const sim = simulate(p, script, {
+        maxParallel: 1 + int(5),
+        failFast: rand() < 0.2,
+        cancelAtMs: rand() < 0.2 ? int(3000) : undefined,
+      });
+      expect([0, 3, 4]).toContain(sim.exitCode);
+    }
+  });
+
+  it('a resumed run (failed and skipped tasks reset) is decided the same', () => {
+    const p = plan({ a: [], b: ['a'], c: ['b'], d: [] });
+    const first = simulate(p, { a: { exits: [1] }, d: {} });
+    expect(first.exitCode).toBe(3);
+    const s = first.state;
+    fold(s, [claimed(s.events, 101), reset(['a', 'b', 'c'])], 10_000);
+    const again = simulate(p, {}, { state: s, startMs: 10_000 });
+    expect(again.exitCode).toBe(0);
   });
 });
