@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../helpers/prng.js';
 import { loadPlanText } from '../../src/cli/plan-file.js';
 import { graphText } from '../../src/cli/show-graph.js';
 import { AadError, PlanInvalidError } from '../../src/errors.js';
@@ -57,18 +58,6 @@ const BASE = [
   '    rollback: ./undo.sh',
   '',
 ].join('\n');
-
-/** mulberry32: a tiny deterministic PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
@@ -236,7 +225,7 @@ const BASE_DATA = parse(BASE) as Obj;
 
 /** The first `count` mutants, the same for every run. */
 function mutants(count: number): Mutant[] {
-  const rng = mulberry32(SEED);
+  const rng = prng(SEED);
   const out: Mutant[] = [];
   for (let index = 0; index < count; index++) {
     const steps: string[] = [];

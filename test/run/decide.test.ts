@@ -1,5 +1,6 @@
 // decide / decideOutcome: the scheduling and failure policy, from plans and synthetic journals alone.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../helpers/prng.js';
 import { restrictPlan, type Plan } from '../../src/plan/compile.js';
 import { backoffDelay, decide, decideByScan, decideOutcome, describeFailure, type Action, type AttemptResult } from '../../src/run/decide.js';
 import type { RunEventBody, TaskState } from '../../src/run/events.js';
@@ -741,15 +742,6 @@ describe('decide: --only (restrictPlan)', () => {
 });
 
 describe('decide follows the moves of the state, deciding as a scan of every task does', () => {
-  /** mulberry32: a small, good, seeded PRNG. */
-  const prng = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i: random DAGs, failures, retries with backoff, fail-fast and cancels', (seed) => {
     const rand = prng(seed);
     const int = (n: number) => Math.floor(rand() * n);

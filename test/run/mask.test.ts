@@ -1,5 +1,6 @@
 // Secret masking: maskText for whole strings, Masker for streams cut anywhere, secretValues from environments.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../helpers/prng.js';
 import { MIN_SECRET_LENGTH, Masker, SECRET_NAME, maskText, secretValues } from '../../src/run/mask.js';
 
 /** Feeds `text` to a fresh Masker in pieces cut at `cuts` (byte offsets), then flushes; returns what came out. */
@@ -172,15 +173,6 @@ describe('Masker', () => {
   });
 
   describe('property: random text and chunks (seeded)', () => {
-    /** mulberry32: a small, good, seeded PRNG. */
-    const prng = (seed: number) => () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = seed;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-
     it.each([11, 12, 13])('seed %i: long output where the searched byte is everywhere (the search falls back) and nowhere', (seed) => {
       const rand = prng(seed);
       const int = (n: number) => Math.floor(rand() * n);
