@@ -121,7 +121,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
 
 /**
  * process.kill, false when the process (group) is gone. Runs after every attempt, where the group is
- * usually gone: without a stack trace the error costs ~2 µs instead of ~25 µs.
+ * usually gone: without a stack trace the error costs ~2–3 µs instead of ~5 µs (measured in a loop).
  */
 function kill(pid: number, signal: NodeJS.Signals): boolean {
   const limit = Error.stackTraceLimit;
