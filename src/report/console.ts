@@ -44,7 +44,7 @@ export class ConsoleReporter {
   ) {
     this.paint = painter(mode === 'auto' && colorEnabled(this.out));
     this.terminal = this.out.isTTY === true;
-    this.live = mode === 'auto' && this.out.isTTY === true && process.env.TERM !== 'dumb' && process.env.CI === undefined;
+    this.live = mode === 'auto' && this.terminal && process.env.TERM !== 'dumb' && process.env.CI === undefined;
   }
 
   /** Whether task output should be passed to `output`. */

@@ -81,14 +81,16 @@ function matcher(lengths: readonly number[], search: (k: number, from: number) =
  */
 export class Masker {
   private readonly secrets: Buffer[];
+  private readonly lengths: number[];
   private readonly finders: ((buf: Buffer, from: number) => number)[];
   private readonly keep: number;
-  private carry: Buffer = Buffer.alloc(0);
+  private carry: Buffer = EMPTY;
 
   constructor(secrets: readonly string[]) {
     this.secrets = secrets.filter((s) => s.length > 0).map((s) => Buffer.from(s));
+    this.lengths = this.secrets.map((s) => s.length);
     this.finders = this.secrets.map(finder);
-    this.keep = Math.max(0, ...this.secrets.map((s) => s.length - 1));
+    this.keep = Math.max(0, ...this.lengths.map((n) => n - 1));
   }
 
   /** Whether there is anything to mask at all. */
@@ -107,9 +109,9 @@ export class Masker {
 
   /** Masks and returns whatever is held back (at the end of the stream). */
   flush(): Buffer {
-    if (!this.active || this.carry.length === 0) return Buffer.alloc(0);
+    if (!this.active || this.carry.length === 0) return EMPTY;
     const { out } = this.scan(this.carry, true);
-    this.carry = Buffer.alloc(0);
+    this.carry = EMPTY;
     return out;
   }
 
@@ -120,10 +122,7 @@ export class Masker {
     // and continuing); one ending before cannot. Usually nothing is held back, and the next chunk is scanned
     // as it came, without copying it onto what was held back.
     const limit = final ? buf.length : buf.length - this.secretStartAtEnd(buf);
-    const next = matcher(
-      this.secrets.map((x) => x.length),
-      (k, from) => this.finders[k]!(buf, from),
-    );
+    const next = matcher(this.lengths, (k, from) => this.finders[k]!(buf, from));
     let pos = 0;
     let m = next(0);
     for (; m && m.end <= limit; m = next(pos)) {

@@ -52,12 +52,17 @@ export class AttemptLogs {
     if (hit) return hit.fd;
     const path = this.paths.attemptLog(task, attempt);
     if (this.offThread) return this.dir(task).then(() => openForAppend(path, 'a'));
-    const t0 = performance.now();
     this.dirNow(task);
-    const fd = openSync(path, 'a');
+    return this.timed(() => openSync(path, 'a'));
+  }
+
+  /** Creates on the main thread, keeping the average time of creations there; a slow average moves the rest off it. */
+  private timed<T>(create: () => T): T {
+    const t0 = performance.now();
+    const made = create();
     this.averageMs = 0.8 * this.averageMs + 0.2 * (performance.now() - t0);
     if (this.averageMs > this.slowCreateMs) this.offThread = true;
-    return fd;
+    return made;
   }
 
   /** Closes and removes the logs prepared for attempts that never came (skipped, cancelled): no attempt, no log. */
@@ -94,7 +99,7 @@ export class AttemptLogs {
     if (known === true) return;
     if (known) throw new Error(`internal: the log folder of ${task} is being created off the main thread`);
     try {
-      mkdirSync(this.paths.taskLogDir(task));
+      this.timed(() => mkdirSync(this.paths.taskLogDir(task)));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
