@@ -5,6 +5,7 @@ import type { Cmd } from '../plan/compile.js';
 import { findTaskProcesses, groupMembers, procStartOf, signalAll, signalGroup } from '../store/proc.js';
 import type { AttemptResult } from './decide.js';
 import { Masker, maskText } from './mask.js';
+import { readDataEvents, readPipeInPlace, type PipeReader } from './pipe-reader.js';
 
 /** What to run for one attempt (a task's or a rollback's). */
 export interface SpawnRequest {
@@ -19,7 +20,10 @@ export interface SpawnRequest {
   killGraceMs: number;
   /** Secret values to mask in the log and in what onOutput receives. */
   secrets: readonly string[];
-  /** Receives the masked output as it arrives (the console); omit it when nobody reads it. Returning false pauses reading until `onDrain` calls back. */
+  /**
+   * Receives the masked output as it arrives (the console); omit it when nobody reads it. The chunk is valid
+   * only during the call (the next read reuses its memory). Returning false pauses reading until `onDrain` calls back.
+   */
   onOutput?: (chunk: Buffer) => boolean | void;
   /** Calls back when the receiver of onOutput can take more. */
   onDrain?: (resume: () => void) => void;
@@ -123,22 +127,22 @@ export const spawnTask: Spawner = (req) => {
     writeSync(fd, chunk);
     return req.onOutput?.(chunk) !== false;
   };
+  /** The task's output pipes (stdout, and stderr for what the shell itself says before `exec 2>&1`). */
+  let pipes: PipeReader[] = [];
   if (!direct) {
     let paused = false;
-    const onData = (chunk: Buffer) => {
-      if (write(masker.push(chunk)) || paused || !req.onDrain) return;
+    const onData = (chunk: Buffer): boolean => {
+      if (write(masker.push(chunk)) || paused || !req.onDrain) return true;
       // The console is congested: stop reading (the task then blocks on its full pipe) until it drains.
       paused = true;
-      child.stdout!.pause();
-      child.stderr!.pause();
+      for (const p of pipes) p.pause();
       req.onDrain(() => {
         paused = false;
-        child.stdout!.resume();
-        child.stderr!.resume();
+        for (const p of pipes) p.resume();
       });
+      return false;
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    pipes = [child.stdout!, child.stderr!].map((s) => readPipeInPlace(s, onData) ?? readDataEvents(s, onData));
   }
 
   /**
@@ -186,8 +190,7 @@ export const spawnTask: Spawner = (req) => {
         const t = setTimeout(() => {
           if (pid !== undefined) signalGroup(pid, 'SIGKILL');
           signalAll(escaped(), 'SIGKILL');
-          child.stdout?.destroy();
-          child.stderr?.destroy();
+          for (const p of pipes) p.destroy();
         }, req.killGraceMs + 500);
         t.unref();
         child.once('close', () => clearTimeout(t));
