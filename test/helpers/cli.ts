@@ -118,9 +118,18 @@ export function runCli(args: readonly string[], opts: CliOptions): Promise<CliRe
   return startCli(args, opts).done;
 }
 
-/** A fresh temporary folder (real path: no symlinks, so it compares equal to what aad prints). */
+const tmpDirs: string[] = [];
+
+/** A fresh temporary folder (real path: no symlinks, so it compares equal to what aad prints), removed after the test file (test/helpers/setup.ts). */
 export function tmpDir(prefix = 'aad-e2e-'): string {
-  return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+/** Removes the folders tmpDir made. */
+export function removeTmpDirs(): void {
+  for (const dir of tmpDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 /** Writes `yaml` to `dir/name` (default aad.yaml) and returns its path. */

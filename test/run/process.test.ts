@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnTask, type SpawnRequest } from '../../src/run/process.js';
+import { tmpDir } from '../helpers/cli.js';
 import { readProcStat } from '../../src/store/proc.js';
 
 function dir(): string {
-  return mkdtempSync(join(tmpdir(), 'aad-proc-'));
+  return tmpDir('aad-proc-');
 }
 
 function req(d: string, over: Partial<SpawnRequest>): SpawnRequest {

@@ -1,0 +1,4 @@
+import { afterAll } from 'vitest';
+import { removeTmpDirs } from './cli.js';
+
+afterAll(() => removeTmpDirs());
