@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 
 /** What a short helper command (git, a hook) did. */
 export interface ExecResult {
@@ -24,6 +23,8 @@ export interface ExecOptions {
  * failing command. Task attempts do not go through here: see run/process.ts.
  */
 export async function execCapture(file: string, args: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+  // Loaded at the first use: most runs need no git nor hook, and loading execa took ~9 ms of every run's start.
+  const { execa } = await import('execa');
   const r = await execa(file, args, {
     cwd: opts.cwd,
     env: opts.env,
