@@ -41,6 +41,11 @@ export async function run({ quick, log }) {
     },
   });
   contenders.push({ name: 'raw Node floor (raw-floor.mjs)', run: async () => check(await runTimed(NODE, [join(BENCH_DIR, 'raw-floor.mjs'), join(dir, 'dag.json'), String(parallel)]), 'raw floor') });
+  contenders.push({
+    name: "SPEC's per-attempt work alone (spec-floor.mjs)",
+    // A fresh run folder each round, kept to the end as aad's are.
+    run: async () => check(await runTimed(NODE, [join(BENCH_DIR, 'spec-floor.mjs'), join(dir, 'dag.json'), String(parallel), tempDir('aad-bench-specfloor-')]), 'spec floor'),
+  });
   contenders.push({ name: 'execa defaults (execa-runner.mjs)', run: async () => check(await runTimed(NODE, [join(BENCH_DIR, 'execa-runner.mjs'), join(dir, 'dag.json'), String(parallel)]), 'execa runner') });
   contenders.push({ name: `GNU make -j${parallel}`, run: async () => check(await runTimed('make', [`-j${parallel}`, '-s', '-f', join(dir, 'Makefile'), 'all'], { cwd: dir }), 'make') });
 
@@ -114,6 +119,7 @@ export async function run({ quick, log }) {
   }
   if (turboNpm) notes.push(`Turborepo through npm scripts ran a ${turboNpm.tasks}-task DAG once (every task starts npm); its ratio is per task against the floor's per-task time.`);
   notes.push('The Node runners, wireit and Turborepo run /bin/sh -c true per task; aad and make exec `true` themselves (a command without shell syntax needs no shell); wireit includes one `npm run` start-up.');
+  notes.push("SPEC's row is the raw floor plus only what SPEC asks of each attempt (a log folder and file, the command's output straight to it, a journal line before the start and after the end, its own process group, the AAD_ variables, the group checked after the exit), with `true` run without a shell as aad runs it: what the target leaves for aad's runner is the difference between this row and 1.25× the floor.");
   notes.push('Turborepo runs each task as `npm run <task>`; the no-op row puts a fake `npm` (a `#!/bin/sh` that exits 0) first on PATH, so it measures Turborepo\'s scheduling plus one process per task.');
   data.aad_vs_floor = data.contenders['aad run --quiet']?.ratio_to_floor_per_task ?? null;
   data.pass = data.contenders['aad run --quiet']?.pass ?? null;
