@@ -6,49 +6,31 @@
 // It tells how much of aad's time over the raw floor SPEC's per-attempt work takes on this machine.
 // Usage: node spec-floor.mjs DAG.json PARALLEL RUN_DIR
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { runDag } from './dag-loop.mjs';
 
-const { tasks } = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-const parallel = Number(process.argv[3] ?? 2);
 const runDir = process.argv[4];
 mkdirSync(join(runDir, 'logs'), { recursive: true });
 const journal = openSync(join(runDir, 'events.jsonl'), 'a');
-const index = new Map(tasks.map((t, i) => [t.id, i]));
-const left = tasks.map((t) => t.deps.length);
-const dependents = tasks.map(() => []);
-tasks.forEach((t, i) => t.deps.forEach((d) => dependents[index.get(d)].push(i)));
-const ready = tasks.flatMap((t, i) => (t.deps.length ? [] : [i]));
-let running = 0;
-let done = 0;
-const pump = () => {
-  while (running < parallel && ready.length) {
-    ready.sort((a, b) => a - b);
-    const i = ready.shift();
-    const id = tasks[i].id;
-    running++;
-    writeSync(journal, `{"event":"task_started","task":${JSON.stringify(id)},"attempt":1,"ts":"${new Date().toISOString()}"}\n`);
-    const dir = join(runDir, 'logs', id);
-    mkdirSync(dir);
-    const log = openSync(join(dir, '1.log'), 'a');
-    const env = { ...process.env, AAD_RUN_ID: 'bench', AAD_TASK_ID: id, AAD_ATTEMPT: '1', AAD_RUN_DIR: runDir };
-    const [file, ...args] = tasks[i].cmd.split(' ');
-    const child = spawn(file, args, { stdio: ['ignore', log, log], detached: true, env, cwd: runDir });
-    closeSync(log);
-    child.on('exit', (code) => {
-      if (code !== 0) process.exit(1);
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // the group is gone, as it should be
-      }
-      writeSync(journal, `{"event":"task_succeeded","task":${JSON.stringify(id)},"attempt":1,"exit_code":0,"ts":"${new Date().toISOString()}"}\n`);
-      running--;
-      done++;
-      for (const j of dependents[i]) if (--left[j] === 0) ready.push(j);
-      pump();
-    });
-  }
-};
-pump();
-process.on('exit', () => done !== tasks.length && (process.exitCode = 1));
+runDag(process.argv[2], Number(process.argv[3] ?? 2), (task, ended) => {
+  const id = task.id;
+  writeSync(journal, `{"event":"task_started","task":${JSON.stringify(id)},"attempt":1,"ts":"${new Date().toISOString()}"}\n`);
+  const dir = join(runDir, 'logs', id);
+  mkdirSync(dir);
+  const log = openSync(join(dir, '1.log'), 'a');
+  const env = { ...process.env, AAD_RUN_ID: 'bench', AAD_TASK_ID: id, AAD_ATTEMPT: '1', AAD_RUN_DIR: runDir };
+  const [file, ...args] = task.cmd.split(' ');
+  const child = spawn(file, args, { stdio: ['ignore', log, log], detached: true, env, cwd: runDir });
+  closeSync(log);
+  child.on('exit', (code) => {
+    if (code !== 0) process.exit(1);
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // the group is gone, as it should be
+    }
+    writeSync(journal, `{"event":"task_succeeded","task":${JSON.stringify(id)},"attempt":1,"exit_code":0,"ts":"${new Date().toISOString()}"}\n`);
+    ended();
+  });
+});

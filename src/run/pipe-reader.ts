@@ -40,7 +40,7 @@ export function readPipeInPlace(pipe: Readable, onChunk: (chunk: Buffer) => bool
     handle,
     readable: true,
     writable: false,
-    onread: { buffer: SHARED, callback: (n: number, buf: Uint8Array) => onChunk(buf === SHARED ? SHARED.subarray(0, n) : Buffer.from(buf.buffer, buf.byteOffset, n)) },
+    onread: { buffer: SHARED, callback: (n: number) => onChunk(SHARED.subarray(0, n)) },
   } as ConstructorParameters<typeof Socket>[0] & { handle: object });
   // A read error (EIO and the like) ends the output as end of file would; the attempt's exit decides.
   socket.on('error', () => socket.destroy());
