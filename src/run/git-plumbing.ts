@@ -39,11 +39,12 @@ const LOCAL_GIT_VARS = [
 // splitIndex off: a temporary index must not leave sharedindex files in .git.
 // safecrlf off: a snapshot records the file as it is rather than refusing it.
 // hooksPath: writing a temporary index must not run the user's post-index-change hook.
-const GIT_CONFIG = [
+export const GIT_CONFIG = [
   ...['core.splitIndex=false', 'core.safecrlf=false', 'advice.addEmbeddedRepo=false', 'core.hooksPath=/dev/null'].flatMap((c) => ['-c', c]),
 ];
 
-function gitEnv(index: string | undefined, literal: boolean): Record<string, string | undefined> {
+/** The environment of every git command: the cwd's repository, no prompt, aad's identity. */
+export function gitEnv(index: string | undefined, literal: boolean): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of LOCAL_GIT_VARS) delete env[name];
   return {
@@ -114,19 +115,35 @@ export async function withTempIndex<T>(seed: string | undefined, body: (index: s
   }
 }
 
-/** Commits the work tree within loc.scope (tracked and untracked, not ignored) and points `ref` at it. */
+/**
+ * Commits the work tree within loc.scope (tracked and untracked files, not ignored ones, their bytes as
+ * they are: no filter, no end-of-line conversion) over the real index's entries outside it, and points
+ * `ref` at the commit.
+ */
 export async function writeSnapshot(loc: Location, ref: string, parents: string[], message: string): Promise<Result<{ commit: string }>> {
   const { root } = loc;
+  const { hashRaw, listWorkTree } = await import('./git-raw.js');
   return withTempIndex(loc.index, async (index) => {
-    const add = await git(root, ['add', '-A', '--', scopeSpec(loc.scope)], { index });
-    if (add.exitCode !== 0) return { ok: false, reason: failure('git add', add) };
-    // Conflicted paths outside the scope would stop write-tree; they are not ours to keep.
+    const listed = await listWorkTree(root, scopeSpec(loc.scope), index);
+    if (!listed.ok) return listed;
+    const hashed = await hashRaw(root, listed.paths, true);
+    if (!hashed.ok) return hashed;
+    // The scope's entries are replaced by what is on disk; conflicted paths outside it would stop
+    // write-tree and are not ours to keep.
+    const inScope = await git(root, ['ls-files', '-z', '--', scopeSpec(loc.scope)], { index });
+    if (inScope.exitCode !== 0) return { ok: false, reason: failure('git ls-files', inScope) };
     const unmerged = await git(root, ['ls-files', '-u', '-z'], { index });
     if (unmerged.exitCode !== 0) return { ok: false, reason: failure('git ls-files -u', unmerged) };
-    const conflicted = [...new Set(nulList(unmerged.stdout).map((l) => l.slice(l.indexOf('\t') + 1)))];
-    if (conflicted.length > 0) {
-      const drop = await git(root, ['update-index', '--force-remove', '-z', '--stdin'], { index, input: nulJoin(conflicted) });
-      if (drop.exitCode !== 0) return { ok: false, reason: failure('git update-index', drop) };
+    const conflicted = nulList(unmerged.stdout).map((l) => l.slice(l.indexOf('\t') + 1));
+    const drop = [...new Set([...nulList(inScope.stdout), ...conflicted])];
+    if (drop.length > 0) {
+      const r = await git(root, ['update-index', '--force-remove', '-z', '--stdin'], { index, input: nulJoin(drop) });
+      if (r.exitCode !== 0) return { ok: false, reason: failure('git update-index', r) };
+    }
+    if (hashed.entries.length > 0) {
+      const info = hashed.entries.map((e) => `${e.mode} ${e.oid}\t${e.path}\0`).join('');
+      const r = await git(root, ['update-index', '--add', '-z', '--index-info'], { index, input: info });
+      if (r.exitCode !== 0) return { ok: false, reason: failure('git update-index --index-info', r) };
     }
     const tree = await git(root, ['write-tree'], { index });
     if (tree.exitCode !== 0) return { ok: false, reason: failure('git write-tree', tree) };

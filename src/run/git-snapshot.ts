@@ -1,9 +1,10 @@
 // The built-in `rollback: git` (SPEC "rollback: git"). Snapshots go through a temporary index
 // (GIT_INDEX_FILE) and live as commits under refs/aad/…, so HEAD, the real index and the stash
 // list are never written; a restore writes only worktree files the task changed, within its cwd.
-import { lstat, mkdir, readlink, realpath, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ABSENT, GITLINK, SYMLINK, git, failure, nulList, nulJoin, abs, scopeSpec, locate, withTempIndex, writeSnapshot, type Result, type Location, type Entry, type Change } from './git-plumbing.js';
+import { ABSENT, GITLINK, git, failure, nulList, nulJoin, abs, scopeSpec, locate, writeSnapshot, type Result, type Location, type Entry, type Change } from './git-plumbing.js';
+import { hashRaw, writeRaw } from './git-raw.js';
 
 /** A task cwd's work tree as it was, kept as a commit under `ref`. */
 export interface GitSnapshot {
@@ -64,36 +65,23 @@ async function diffTrees(root: string, from: string, to: string, scope: string):
   return { ok: true, changes };
 }
 
-/** Which of `paths` are, in the work tree right now, exactly what `want` says (content and kind). */
+/** Which of `paths` are, in the work tree right now, exactly what `want` says (bytes and kind; no filter applies). */
 async function matching(root: string, paths: string[], want: (p: string) => Entry): Promise<Set<string>> {
   const same = new Set<string>();
-  const files: string[] = [];
+  const present: string[] = [];
   for (const p of paths) {
-    const e = want(p);
     const st = await lstat(abs(root, p)).catch(() => undefined);
-    if (e.mode === ABSENT) {
-      if (st === undefined || st.isDirectory()) same.add(p); // a directory is no file at `p`: see blocked()
-    } else if (e.mode === SYMLINK) {
-      const target = st?.isSymbolicLink() === true ? await readlink(abs(root, p)).catch(() => undefined) : undefined;
-      if (target === undefined) continue;
-      const h = await git(root, ['hash-object', '--no-filters', '--stdin'], { input: target });
-      if (h.exitCode === 0 && h.stdout.trim() === e.oid) same.add(p);
-    } else if (st?.isFile() === true) {
-      files.push(p);
-    }
+    // A directory is no file at `p`: see blocked().
+    if (want(p).mode === ABSENT) {
+      if (st === undefined || st.isDirectory()) same.add(p);
+    } else if (st !== undefined && !st.isDirectory()) present.push(p);
   }
-  // hash-object applies the same clean filters as `git add`, so its ids compare with the tree's.
-  for (let start = 0; start < files.length; ) {
-    const chunk: string[] = [];
-    for (let size = 0; start < files.length && (chunk.length === 0 || size < 60_000); start++) {
-      const p = files[start] as string;
-      chunk.push(p);
-      size += p.length + 1;
+  const hashed = await hashRaw(root, present, false);
+  if (hashed.ok) {
+    for (const e of hashed.entries) {
+      const w = want(e.path);
+      if (e.oid === w.oid && e.mode === w.mode) same.add(e.path);
     }
-    const h = await git(root, ['hash-object', '--', ...chunk]);
-    if (h.exitCode !== 0) continue;
-    const ids = h.stdout.split('\n');
-    for (const [i, p] of chunk.entries()) if (ids[i] === want(p).oid) same.add(p);
   }
   return same;
 }
@@ -142,8 +130,13 @@ async function foldersInside(root: string, dirs: readonly string[]): Promise<str
  * and the stash list are left alone; a file changed again after the failed state was kept is
  * left alone too and makes `ok` false. Files under `opts.leaveAlone` (absolute folders: aad's
  * own run directories and artifact copies, which change while the task runs) are never touched.
+ * Bytes come back as they were kept: no filter, no end-of-line conversion.
  */
-export async function restoreWorkTree(snap: GitSnapshot, failedRef: string, opts: { leaveAlone?: readonly string[] } = {}): Promise<RestoreResult> {
+export async function restoreWorkTree(
+  snap: GitSnapshot,
+  failedRef: string,
+  opts: { leaveAlone?: readonly string[]; afterKeep?: () => Promise<void> } = {},
+): Promise<RestoreResult> {
   const { root, scope } = snap;
   const found = await locate(root);
   if (!found.ok || found.loc.root !== root) {
@@ -165,6 +158,7 @@ export async function restoreWorkTree(snap: GitSnapshot, failedRef: string, opts
     `\`git diff ${snap.ref}..${failedRef} -- ${spec}\`; take a file back with \`git checkout ${failedRef} -- <file>\` ` +
     `(or \`git restore --source=${failedRef} -- <file>\` to leave the index alone).`;
   const base = { failedRef, failedCommit: kept.commit, note };
+  await opts.afterKeep?.(); // tests: someone writing while aad works
   const diff = await diffTrees(root, snap.commit, kept.commit, scope);
   if (!diff.ok) return { ...base, ok: false, restored: [], removed: [], reason: diff.reason };
 
@@ -184,50 +178,46 @@ export async function restoreWorkTree(snap: GitSnapshot, failedRef: string, opts
 
   const restored: string[] = [];
   const removed: string[] = [];
-  const result = await withTempIndex(undefined, async (index) => {
-    const read = await git(root, ['read-tree', snap.commit], { index });
-    if (read.exitCode !== 0) return failure('git read-tree', read);
-    const checkout = async (paths: string[]): Promise<void> => {
-      const free: string[] = [];
-      for (const p of paths) {
-        if (await blocked(root, p)) problems.push(`a directory or file is in the way of ${p}`);
-        else free.push(p);
-      }
-      if (free.length === 0) return;
-      const r = await git(root, ['checkout-index', '-f', '-z', '--stdin'], { index, input: nulJoin(free) });
-      if (r.exitCode !== 0) problems.push(failure('git checkout-index', r));
-      const back = await matching(root, free, (p) => (byPath.get(p) as Change).before);
-      for (const p of free) {
-        if (back.has(p)) restored.push(p);
-        else problems.push(`could not restore ${p}`);
-      }
-    };
-    const remove = async (paths: string[]): Promise<void> => {
-      for (const p of paths) {
-        const err = await rm(abs(root, p)).then(() => undefined, (e: Error) => e.message);
-        if (err !== undefined) problems.push(`could not remove ${p}: ${err}`);
-        else {
-          removed.push(p);
-          await pruneEmptyDirs(root, scope, p);
-        }
-      }
-    };
-    // Ignore rules first, so that what the task created is judged by the rules from before it.
-    const isIgnoreFile = (p: string): boolean => path.posix.basename(p) === '.gitignore';
-    await checkout(toRestore.filter(isIgnoreFile));
-    await remove(created.filter(isIgnoreFile));
-    const others = created.filter((p) => !isIgnoreFile(p));
-    if (others.length > 0) {
-      const ign = await git(root, ['check-ignore', '--no-index', '-z', '--stdin'], { input: nulJoin(others), literal: false });
-      if (ign.exitCode === 0 || ign.exitCode === 1) {
-        const ignored = new Set(nulList(ign.stdout)); // ignored files are never touched
-        await remove(others.filter((p) => !ignored.has(p)));
-      } else problems.push(`${failure('git check-ignore', ign)}; created files left in place`);
+  const checkout = async (paths: string[]): Promise<void> => {
+    const free: string[] = [];
+    for (const p of paths) {
+      if (await blocked(root, p)) problems.push(`a directory or file is in the way of ${p}`);
+      else free.push(p);
     }
-    await checkout(toRestore.filter((p) => !isIgnoreFile(p)));
-    return undefined;
-  });
-  if (result !== undefined) problems.push(result);
+    for (const p of free) {
+      const { mode, oid } = (byPath.get(p) as Change).before;
+      const err = await writeRaw(root, p, mode, oid);
+      if (err !== undefined) problems.push(`could not restore ${p}: ${err}`);
+    }
+    const back = await matching(root, free, (p) => (byPath.get(p) as Change).before);
+    for (const p of free) {
+      if (back.has(p)) restored.push(p);
+      else if (!problems.some((m) => m.startsWith(`could not restore ${p}:`))) problems.push(`could not restore ${p}`);
+    }
+  };
+  const remove = async (paths: string[]): Promise<void> => {
+    for (const p of paths) {
+      const err = await rm(abs(root, p)).then(() => undefined, (e: Error) => e.message);
+      if (err !== undefined) problems.push(`could not remove ${p}: ${err}`);
+      else {
+        removed.push(p);
+        await pruneEmptyDirs(root, scope, p);
+      }
+    }
+  };
+  // Ignore rules first, so that what the task created is judged by the rules from before it.
+  const isIgnoreFile = (p: string): boolean => path.posix.basename(p) === '.gitignore';
+  await checkout(toRestore.filter(isIgnoreFile));
+  await remove(created.filter(isIgnoreFile));
+  const others = created.filter((p) => !isIgnoreFile(p));
+  if (others.length > 0) {
+    const ign = await git(root, ['check-ignore', '--no-index', '-z', '--stdin'], { input: nulJoin(others), literal: false });
+    if (ign.exitCode === 0 || ign.exitCode === 1) {
+      const ignored = new Set(nulList(ign.stdout)); // ignored files are never touched
+      await remove(others.filter((p) => !ignored.has(p)));
+    } else problems.push(`${failure('git check-ignore', ign)}; created files left in place`);
+  }
+  await checkout(toRestore.filter((p) => !isIgnoreFile(p)));
   return problems.length === 0
     ? { ...base, ok: true, restored, removed }
     : { ...base, ok: false, restored, removed, reason: problems.join('; ') };

@@ -330,42 +330,92 @@ describe.concurrent('snapshotWorkTree and restoreWorkTree', () => {
 
   it('leaves alone a file that changed again after the failed state was kept, and says so', async () => {
     const root = await repo({ 'a-victim.txt': 'a\n', 'b-deleted.txt': 'b\n', 'c.txt': 'c\n' });
-    // A clean filter on a file the task creates stands in for someone writing while aad works:
-    // it runs while the failed state is being added, after the tracked files were.
-    const flag = path.join(root, '.git', 'late-flag');
-    const late = 'printf late > a-victim.txt; printf late > b-deleted.txt';
-    await git(root, 'config', 'filter.late.clean', `cat; if [ -f '${flag}' ]; then ${late}; fi`);
-    write(root, '.git/info/attributes', 'z-trigger.txt filter=late\n');
     const snap = await snapshot(root);
     write(root, 'a-victim.txt', 'task\n');
     fs.rmSync(path.join(root, 'b-deleted.txt'));
     write(root, 'c.txt', 'task\n');
-    write(root, 'z-trigger.txt', 'task\n');
-    fs.writeFileSync(flag, '');
-    const r = await restoreWorkTree(snap, FAILED);
+    write(root, 'z-new.txt', 'task\n');
+    // Someone writes while aad works: right after the failed state was kept, before anything is put back.
+    const late = async () => {
+      fs.writeFileSync(path.join(root, 'a-victim.txt'), 'late');
+      fs.writeFileSync(path.join(root, 'b-deleted.txt'), 'late');
+    };
+    const r = await restoreWorkTree(snap, FAILED, { afterKeep: late });
     expect(r.ok).toBe(false);
     expect(r.reason).toBe('changed again after the task failed, left as they are: a-victim.txt, b-deleted.txt');
     expect(await git(root, 'show', `${FAILED}:a-victim.txt`)).toBe('task\n');
     expect(read(root, 'a-victim.txt')).toBe('late');
     expect(read(root, 'b-deleted.txt')).toBe('late');
     expect(r.restored).toEqual(['c.txt']);
-    expect(r.removed).toEqual(['z-trigger.txt']);
+    expect(r.removed).toEqual(['z-new.txt']);
   });
 
-  it('reports a file it could not put back', async () => {
+  it('reports a file it could not put back (its blob is gone from the repository)', async () => {
     const root = await repo({ 'a.txt': 'a\n', 'f.txt': 'f\n' });
-    await git(root, 'config', 'filter.broken.clean', 'cat');
-    await git(root, 'config', 'filter.broken.smudge', 'false');
-    await git(root, 'config', 'filter.broken.required', 'true');
-    write(root, '.git/info/attributes', 'f.txt filter=broken\n');
     const snap = await snapshot(root);
+    const blob = (await git(root, 'rev-parse', `${BEFORE}:f.txt`)).trim();
+    fs.rmSync(path.join(root, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
     fs.rmSync(path.join(root, 'f.txt'));
     write(root, 'a.txt', 'task\n');
     const r = await restoreWorkTree(snap, FAILED);
     expect(r.ok).toBe(false);
-    expect(r.reason).toMatch(/^git checkout-index failed .*; could not restore f\.txt$/);
+    expect(r.reason).toMatch(new RegExp(`^could not restore f\\.txt: git cat-file blob ${blob} failed \\(exit 128\\): `));
     expect(r.restored).toEqual(['a.txt']);
     expect(exists(root, 'f.txt')).toBe(false);
+    expect(fs.readdirSync(root).filter((n) => n.startsWith('.aad-'))).toEqual([]);
+  });
+
+  it('keeps and restores the bytes as they were: no end-of-line conversion under core.autocrlf or eol=crlf', async () => {
+    const root = await repo({ 'lf.txt': 'one\ntwo\n', 'crlf.txt': 'one\r\ntwo\r\n', '.gitattributes': 'attr.txt eol=crlf\n', 'attr.txt': 'x\ny\n' });
+    await git(root, 'config', 'core.autocrlf', 'true');
+    write(root, 'untracked.txt', 'u1\nu2\n');
+    write(root, 'lf.txt', 'edited\nby the user\n');
+    const snap = await snapshot(root);
+    for (const f of ['lf.txt', 'crlf.txt', 'attr.txt', 'untracked.txt']) write(root, f, 'task\r\n');
+    fs.rmSync(path.join(root, 'attr.txt'));
+    const r = await restoreWorkTree(snap, FAILED);
+    expect(r.reason).toBeUndefined();
+    expect(fs.readFileSync(path.join(root, 'lf.txt'), 'latin1')).toBe('edited\nby the user\n');
+    expect(fs.readFileSync(path.join(root, 'crlf.txt'), 'latin1')).toBe('one\r\ntwo\r\n');
+    expect(fs.readFileSync(path.join(root, 'attr.txt'), 'latin1')).toBe('x\ny\n');
+    expect(fs.readFileSync(path.join(root, 'untracked.txt'), 'latin1')).toBe('u1\nu2\n');
+  });
+
+  it('keeps and restores the bytes as they were: no clean or smudge filter runs', async () => {
+    const root = await repo({ 'a.txt': 'lower case\n' });
+    await git(root, 'config', 'filter.upper.clean', 'tr a-z A-Z');
+    await git(root, 'config', 'filter.upper.smudge', 'sed s/^/smudged:/');
+    write(root, '.gitattributes', '*.txt filter=upper\n');
+    write(root, 'a.txt', 'user edit in lower case\n');
+    write(root, 'new-before.txt', 'untracked lower\n');
+    const snap = await snapshot(root);
+    write(root, 'a.txt', 'task\n');
+    write(root, 'new-before.txt', 'task\n');
+    const r = await restoreWorkTree(snap, FAILED);
+    expect(r.reason).toBeUndefined();
+    expect(read(root, 'a.txt')).toBe('user edit in lower case\n');
+    expect(read(root, 'new-before.txt')).toBe('untracked lower\n');
+    expect(await git(root, 'cat-file', 'blob', `${BEFORE}:a.txt`)).toBe('user edit in lower case\n');
+  });
+
+  it('keeps binary files, odd names and a nested repository without commits', async () => {
+    const root = await repo({ 'a.txt': 'a\n' });
+    const bin = Buffer.from([0, 255, 13, 10, 0xc3, 0x28, 10, 13]);
+    fs.writeFileSync(path.join(root, 'b.bin'), bin);
+    write(root, 'new\nline.txt', 'nl\n');
+    write(root, '"quoted.txt', 'q\n');
+    fs.mkdirSync(path.join(root, 'nested'));
+    await git(path.join(root, 'nested'), 'init', '-q');
+    const snap = await snapshot(root);
+    fs.writeFileSync(path.join(root, 'b.bin'), 'task');
+    write(root, 'new\nline.txt', 'task\n');
+    fs.rmSync(path.join(root, '"quoted.txt'));
+    const r = await restoreWorkTree(snap, FAILED);
+    expect(r.reason).toBeUndefined();
+    expect(r.restored.sort()).toEqual(['"quoted.txt', 'b.bin', 'new\nline.txt']);
+    expect(fs.readFileSync(path.join(root, 'b.bin'))).toEqual(bin);
+    expect(read(root, 'new\nline.txt')).toBe('nl\n');
+    expect(read(root, '"quoted.txt')).toBe('q\n');
   });
 
   it('snapshots while a merge conflict is pending outside the scope', async () => {
