@@ -6,6 +6,7 @@ import { maskText, secretValues } from '../run/mask.js';
 import { spawnTask } from '../run/process.js';
 import { reduce, type RunState } from '../run/reduce.js';
 import { Runner } from '../run/runner.js';
+import type { TreeHolds } from '../run/tree-holds.js';
 import { Journal } from '../store/journal.js';
 import type { RunPaths } from '../store/paths.js';
 import { UsageError } from '../errors.js';
@@ -25,6 +26,8 @@ export interface DriveOptions {
   afterOpening?: (state: RunState) => RunEventBody[] | Promise<RunEventBody[]>;
   /** Only these tasks may be started (resume --failed-only). */
   scope?: ReadonlySet<string>;
+  /** The git work trees the tasks share, when a task holds its own alone (run/work-trees). */
+  holds?: TreeHolds;
 }
 
 /** Runs (or resumes) a run in this process: signals cancel it, the console shows it; resolves with the exit code. */
@@ -103,6 +106,8 @@ export async function drive(o: DriveOptions): Promise<number> {
     onEvent: (e) => reporter.event(e),
     onOutput: reporter.wantsOutput ? (task, chunk) => reporter.output(task, chunk) : undefined,
     onDrain: (resume) => reporter.whenDrained(resume),
+    holds: o.holds,
+    onHeld: (h) => reporter.taskNote(h.task, `waiting for the work tree ${h.root}${h.by === null ? '' : ` (${h.by} holds it alone: rollback: git)`}`),
   });
 
   try {

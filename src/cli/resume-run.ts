@@ -9,6 +9,7 @@ import { resolveHome } from '../store/paths.js';
 import { selfOwner } from '../store/proc.js';
 import { loadRun, resolveRunId, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
+import { workTreesOf } from './work-trees.js';
 import { parseMaxParallel } from './options.js';
 import { loadPlanText } from './plan-file.js';
 import { restrictPlan, type Plan } from '../plan/compile.js';
@@ -43,6 +44,7 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
   const plan = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
   warnIfPlanChanged(run.state.planPath, planText, mode === 'json');
 
+  const { holds } = await workTreesOf(plan, run.state.workdir);
   const reset = tasksToReset(plan, run.state, a.failedOnly);
   const owner = selfOwner();
   const maxParallel = maxParallelFlag ?? run.state.maxParallel;
@@ -55,6 +57,7 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     maxParallel,
     mode,
     state: run.state,
+    holds,
     scope: a.failedOnly ? new Set(reset) : undefined,
     opening: [{ event: 'run_claimed', purpose: 'resume', base: run.events.length, owner, failed_only: a.failedOnly, max_parallel: maxParallel, fail_fast: a.failFast }],
     afterOpening: async () => {

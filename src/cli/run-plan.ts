@@ -11,6 +11,7 @@ import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 import { loadPlanFile } from './plan-file.js';
 import { graphText, historyOf } from './show-graph.js';
+import { workTreesOf } from './work-trees.js';
 
 /** Options of `aad run`, as given on the command line. */
 export interface RunArgs {
@@ -44,6 +45,7 @@ export async function runPlan(a: RunArgs): Promise<number> {
   } catch {
     throw new UsageError(`--workdir ${a.workdir}: no such directory`);
   }
+  const { holds } = await workTreesOf(plan, workdir);
   const home = resolveHome(a.home);
   const now = new Date();
   let runId = newRunId(now);
@@ -65,6 +67,7 @@ export async function runPlan(a: RunArgs): Promise<number> {
     workdir,
     maxParallel,
     mode,
+    holds,
     opening: [{ event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner }],
   });
 }

@@ -28,7 +28,12 @@ export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<s
       waves: plan.waves,
       critical,
       estimate: { value: makespan, unit: known.length > 0 ? 'ms' : 'tasks', parallel },
-      describe: (i) => plan.tasks[i]!.description ?? formatCmd(plan.tasks[i]!.cmd),
+      describe: (i) => {
+        const t = plan.tasks[i]!;
+        const text = t.description ?? formatCmd(t.cmd);
+        // SPEC "Corrections": such a task runs alone among the tasks of its git work tree.
+        return t.rollback?.kind === 'git' ? `${text} [holds its git work tree alone]` : text;
+      },
     },
     painter(colorEnabled(process.stdout)),
     // A terminal of unknown size (a pty nobody sized) reports 0 columns.

@@ -120,6 +120,11 @@ export class ConsoleReporter {
     this.drawStatus();
   }
 
+  /** A line about a task that is not an event (it waits for its work tree), shown like the task's events. */
+  taskNote(task: string, text: string): void {
+    if (this.mode === 'auto') this.print(`${this.prefix(task)}${this.paint('dim', text)}`);
+  }
+
   /** Prints the final summary (not with --json) and stops the live line. */
   finish(state: RunState, exitCode: number): void {
     clearInterval(this.timer);
@@ -196,6 +201,7 @@ export class ConsoleReporter {
       case 'artifacts_collected':
         return e.files.length > 0 ? `${this.prefix(e.task)}${p('dim', `collected ${e.files.length} output file${e.files.length === 1 ? '' : 's'}`)}` : undefined;
       case 'tasks_reset':
+      case 'snapshot_taken':
       case 'task_spawned':
       case 'task_killed':
       case 'run_finished':

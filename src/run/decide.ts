@@ -2,6 +2,7 @@ import { dependentsOf } from '../graph/dag.js';
 import type { Plan, Task } from '../plan/compile.js';
 import type { FinalRunState, TaskState } from './events.js';
 import type { RunState, TaskRun } from './reduce.js';
+import { TreeGate, type HeldTask, type TreeHolds } from './tree-holds.js';
 
 /** What the runner should do next. */
 export type Action =
@@ -24,6 +25,8 @@ export interface Decision {
   wakeAtMs: number | null;
   /** Ready tasks that wait for a free slot, next in line (at most maxParallel): the runner prepares their logs ahead. */
   upcoming: string[];
+  /** Ready tasks that wait because another task holds their git work tree (only with `holds`). */
+  held?: HeldTask[];
 }
 
 const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -32,11 +35,11 @@ const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 
  * Decides, from the plan and the journal's state alone, which tasks to start, skip or cancel, and whether
  * the run is over. Ready tasks start by the longest remaining path first (critical path), then plan order.
  */
-export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>): Decision {
+export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>, holds?: TreeHolds): Decision {
   const early = decidedByRun(state);
   if (early) return early;
   const f = scope || state.cancel ? undefined : frontier(plan, state);
-  return f ? decideFromFrontier(plan, state, f, nowMs, maxParallel) : decideByScan(plan, state, nowMs, maxParallel, scope);
+  return f ? decideFromFrontier(plan, state, f, nowMs, maxParallel, holds) : decideByScan(plan, state, nowMs, maxParallel, scope, holds);
 }
 
 /**
@@ -44,7 +47,7 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
  * after a task ended without succeeding (its dependents are skipped in this one pass). Exported for tests,
  * which hold decide to it.
  */
-export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>): Decision {
+export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>, holds?: TreeHolds): Decision {
   const early = decidedByRun(state);
   if (early) return early;
   const actions: Action[] = [];
@@ -117,7 +120,7 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
     ready.push(i);
   }
 
-  const { startCount, upcoming } = pickStarts(plan, runs, ready, actions, running, maxParallel);
+  const { startCount, upcoming, held } = pickStarts(plan, runs, ready, actions, running, maxParallel, holds);
 
   // A resume with --failed-only leaves the tasks outside its scope as they are, a rollback that a dead
   // runner left "running" included: only the scope's own tasks and rollbacks keep the run open.
@@ -133,7 +136,7 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
     const final = finalState(state, stateOf);
     actions.push({ kind: 'finish', ...final });
   }
-  return { actions, wakeAtMs, upcoming };
+  return { actions, wakeAtMs, upcoming, held };
 }
 
 /** The decision that no task changes: none once the run is over; the run's cancel once fail-fast saw a failure. */
@@ -143,19 +146,34 @@ function decidedByRun(state: RunState): Decision | undefined {
   return undefined;
 }
 
-/** Starts the ready tasks by longest remaining path, then plan order, as capacity allows; the next ones are upcoming. */
-function pickStarts(plan: Plan, runs: readonly (TaskRun | undefined)[], ready: number[], actions: Action[], running: number, maxParallel: number): { startCount: number; upcoming: string[] } {
+/**
+ * Starts the ready tasks by longest remaining path, then plan order, as capacity allows (and, with `holds`,
+ * as their git work trees allow); the next ones are upcoming.
+ */
+function pickStarts(
+  plan: Plan,
+  runs: readonly (TaskRun | undefined)[],
+  ready: number[],
+  actions: Action[],
+  running: number,
+  maxParallel: number,
+  holds?: TreeHolds,
+): { startCount: number; upcoming: string[]; held?: HeldTask[] } {
   const remaining = plan.remaining;
   if (ready.length > 1) ready.sort((a, b) => remaining[b]! - remaining[a]! || a - b);
   const capacity = Math.max(0, maxParallel - running);
-  const startCount = Math.min(capacity, ready.length);
-  for (let r = 0; r < startCount; r++) {
-    const run = runs[ready[r]!]!;
-    actions.push({ kind: 'start', task: run.id, attempt: run.attempts + 1 });
-  }
+  const gate = holds && ready.length > 0 ? new TreeGate(holds, runs) : undefined;
+  let startCount = 0;
+  let r = 0;
   const upcoming: string[] = [];
-  for (let r = startCount; r < ready.length && r < capacity + maxParallel; r++) upcoming.push(runs[ready[r]!]!.id);
-  return { startCount, upcoming };
+  for (; r < ready.length && startCount < capacity; r++) {
+    const run = runs[ready[r]!]!;
+    if (gate && !gate.take(ready[r]!)) continue;
+    actions.push({ kind: 'start', task: run.id, attempt: run.attempts + 1 });
+    startCount++;
+  }
+  for (; r < ready.length && upcoming.length < maxParallel; r++) upcoming.push(runs[ready[r]!]!.id);
+  return gate ? { startCount, upcoming, held: gate.held } : holds ? { startCount, upcoming, held: [] } : { startCount, upcoming };
 }
 
 /**
@@ -252,7 +270,7 @@ function isWaiting(run: TaskRun | undefined): boolean {
 }
 
 /** decide from the frontier: no cancel, no scope, nothing to skip; the same decision as the scan's. */
-function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: number, maxParallel: number): Decision {
+function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: number, maxParallel: number, holds?: TreeHolds): Decision {
   const actions: Action[] = [];
   const runs = runsByIndex(plan, state);
   const ready: number[] = [];
@@ -265,10 +283,10 @@ function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: num
     }
     ready.push(i);
   }
-  const { startCount, upcoming } = pickStarts(plan, runs, ready, actions, state.counts.running, maxParallel);
+  const { startCount, upcoming, held } = pickStarts(plan, runs, ready, actions, state.counts.running, maxParallel, holds);
   const open = startCount > 0 || state.rollbacksRunning > 0 || state.counts.pending + state.counts.running + state.counts.retrying > 0;
   if (!open) actions.push({ kind: 'finish', ...finalState(state, (id) => state.tasks.get(id)!.state) });
-  return { actions, wakeAtMs, upcoming };
+  return { actions, wakeAtMs, upcoming, held };
 }
 
 const runsCache = new WeakMap<RunState, { plan: Plan; runs: (TaskRun | undefined)[] }>();

@@ -47,6 +47,8 @@ export type RunEventBody =
   | { event: 'rollback_started'; task: string }
   | { event: 'rollback_succeeded'; task: string; exit_code: number | null; note?: string }
   | { event: 'rollback_failed'; task: string; exit_code: number | null; reason: string; note?: string }
+  /** The built-in git rollback's snapshot of the task's work tree, taken before its first attempt and kept for the run. */
+  | { event: 'snapshot_taken'; task: string; attempt: number; root: string; scope: string; commit: string; ref: string }
   /** Outputs collected after the task's final attempt. */
   | { event: 'artifacts_collected'; task: string; files: string[]; warnings: string[] }
   | { event: 'escalation'; task: string; level: EscalationLevel; reason: string }

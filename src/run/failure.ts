@@ -5,13 +5,12 @@ import { buildEscalation, recordEscalation, runEscalationHook } from './escalati
 import type { EscalationLevel } from './events.js';
 import { maskText } from './mask.js';
 import type { Runner } from './runner.js';
-import type { GitSnapshot } from './git-snapshot.js';
 import type { Spawner } from './process.js';
 
 /** What happens around a task's attempts: snapshot, outputs, rollback, escalation records. */
 export interface FailureEffects {
-  /** Before a task's first attempt (the built-in git rollback snapshots its cwd here). */
-  beforeFirstAttempt(runner: Runner, task: Task): Promise<void>;
+  /** Before each attempt: the built-in git rollback snapshots the task's work tree once (throws when it cannot: the attempt fails, never runs unprotected). */
+  beforeAttempt(runner: Runner, task: Task): Promise<void>;
   /** After the final attempt: collect `outputs`. */
   collect(runner: Runner, task: Task): Promise<void>;
   /** After the task failed for good (or was cancelled with rollback_on_cancel); returns a note for the escalation. */
@@ -27,15 +26,25 @@ export type Notice = (message: string) => void;
 export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly string[]; notice: Notice; onEscalationHook?: import('../plan/compile.js').Cmd; workdir: string; artifactsDir?: string; clock: () => number }): FailureEffects {
   // Notices quote hooks' stderr and file names: mask them like everything else aad prints.
   const notice: Notice = (m) => opts.notice(maskText(m, opts.secrets));
-  const snapshots = new Map<string, GitSnapshot>();
   const snapshotProblems = new Map<string, string>();
   return {
-    async beforeFirstAttempt(runner, task) {
-      if (task.rollback?.kind !== 'git' || snapshots.has(task.id)) return;
+    async beforeAttempt(runner, task) {
+      if (task.rollback?.kind !== 'git') return;
+      const run = runner.state.tasks.get(task.id)!;
+      // Taken once and kept across resumes: a resume after a crash must not take the half-done state
+      // a killed attempt left as the "before".
+      if (run.snapshot !== null) return;
       const { snapshotWorkTree } = await import('./git-snapshot.js');
-      const r = await snapshotWorkTree(runner.cwdOf(task), `refs/aad/${runner.state.runId}/${task.id}/before`);
-      if (r.ok) snapshots.set(task.id, r.snapshot);
-      else snapshotProblems.set(task.id, r.reason);
+      const attempt = run.attempts;
+      const ref = `refs/aad/${runner.state.runId}/${task.id}/${attempt <= 1 ? 'before' : `before-${attempt}`}`;
+      const r = await snapshotWorkTree(runner.cwdOf(task), ref);
+      if (!r.ok) {
+        snapshotProblems.set(task.id, r.reason);
+        throw new Error(`git snapshot for the rollback failed: ${r.reason}`);
+      }
+      snapshotProblems.delete(task.id);
+      runner.emit({ event: 'snapshot_taken', task: task.id, attempt, ...r.snapshot });
+      runner.flush();
     },
 
     async collect(runner, task) {
@@ -60,7 +69,7 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       runner.emit({ event: 'rollback_started', task: task.id });
       runner.flush();
       if (rb.kind === 'git') {
-        const snap = snapshots.get(task.id);
+        const snap = runner.state.tasks.get(task.id)?.snapshot;
         if (!snap) {
           const reason = `git rollback impossible: ${snapshotProblems.get(task.id) ?? 'no snapshot was taken before the first attempt'}`;
           runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason });
@@ -70,7 +79,8 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
         const { restoreWorkTree } = await import('./git-snapshot.js');
         // aad's own files (the run directories, the artifact copies) may lie in the work tree: not the task's changes.
         const leaveAlone = [path.dirname(runner.paths.dir), ...(opts.artifactsDir === undefined ? [] : [absoluteFrom(opts.workdir, opts.artifactsDir)])];
-        const r = await restoreWorkTree(snap, `refs/aad/${runner.state.runId}/${task.id}/failed`, { leaveAlone });
+        const failedRef = snap.ref.replace(/\/before(-\d+)?$/, (_, n: string | undefined) => `/failed${n ?? ''}`);
+        const r = await restoreWorkTree(snap, failedRef, { leaveAlone });
         if (r.ok) {
           runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: null, note: r.note });
           return `Rolled back with git: ${r.restored.length} file(s) restored, ${r.removed.length} removed. ${r.note}`;

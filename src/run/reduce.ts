@@ -26,6 +26,13 @@ export interface TaskRun {
   artifacts: string[];
   /** Whether the task is stopping because of a cancel or fail-fast. */
   killed: boolean;
+  /**
+   * The `rollback: git` snapshot in force: taken once before the task's first attempt and kept across
+   * resumes, so that a restore goes back to the state from before the task, not to what a killed
+   * attempt left. Dropped once a restore succeeded: the work tree is then back, and what changes in it
+   * before the task runs again (the user's fixes) is not the task's.
+   */
+  snapshot: { root: string; scope: string; commit: string; ref: string } | null;
 }
 
 /** A run as the journal tells it (liveness of its runner is judged elsewhere). */
@@ -62,7 +69,7 @@ export interface RunState {
 function newTask(id: string): TaskRun {
   return {
     id, state: 'pending', attempts: 0, budgetBase: 0, exitCode: null, reason: null, startedAt: null, endedAt: null,
-    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, artifacts: [], killed: false,
+    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, artifacts: [], killed: false, snapshot: null,
   };
 }
 
@@ -108,7 +115,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
         if (!t) continue;
         if (t.rollback?.state === 'running') state.rollbacksRunning--;
         move(state, t, 'pending');
-        Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts });
+        Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts, snapshot: t.snapshot });
       }
       break;
     case 'task_started':
@@ -172,6 +179,10 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       if (!task) break;
       if (task.rollback?.state === 'running') state.rollbacksRunning--;
       task.rollback = { state: e.event === 'rollback_succeeded' ? 'succeeded' : 'failed', exit_code: e.exit_code };
+      if (e.event === 'rollback_succeeded') task.snapshot = null;
+      break;
+    case 'snapshot_taken':
+      if (task) task.snapshot = { root: e.root, scope: e.scope, commit: e.commit, ref: e.ref };
       break;
     case 'artifacts_collected':
       if (task) task.artifacts = e.files;

@@ -9,6 +9,7 @@ import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
 import type { FailureEffects } from './failure.js';
 import type { Spawner, TaskProcess } from './process.js';
 import { countStates, reduce, type RunState } from './reduce.js';
+import type { HeldTask, TreeHolds } from './tree-holds.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
 export interface RunnerOptions {
@@ -33,6 +34,10 @@ export interface RunnerOptions {
   onOutput?: (task: string, chunk: Buffer) => boolean | void;
   /** Calls back when the output subscriber can take more (after onOutput returned false). */
   onDrain?: (resume: () => void) => void;
+  /** The git work trees the tasks share, when a task holds its own alone (`rollback: git`). */
+  holds?: TreeHolds;
+  /** Told once each time a ready task starts waiting for its work tree. */
+  onHeld?: (held: HeldTask) => void;
 }
 
 /** The end of a run. */
@@ -55,6 +60,8 @@ export class Runner {
   private again = false;
   private finished: ((o: RunOutcome) => void) | undefined;
   private readonly baseEnv: Record<string, string> = {};
+  /** Tasks waiting for their work tree, already reported. */
+  private held = new Set<string>();
 
   constructor(private readonly o: RunnerOptions) {
     for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) this.baseEnv[k] = v;
@@ -110,7 +117,8 @@ export class Runner {
 
   private step(): void {
     const { plan, state } = this.o;
-    const { actions, wakeAtMs, upcoming } = decide(plan, state, this.o.clock(), this.o.maxParallel, this.o.scope);
+    const { actions, wakeAtMs, upcoming, held } = decide(plan, state, this.o.clock(), this.o.maxParallel, this.o.scope, this.o.holds);
+    if (held) this.reportHeld(held);
     const starts: Extract<Action, { kind: 'start' }>[] = [];
     for (const a of actions) {
       switch (a.kind) {
@@ -148,6 +156,15 @@ export class Runner {
     this.armWake(wakeAtMs);
     const fin = actions.find((a) => a.kind === 'finish');
     if (fin && fin.kind === 'finish') void this.end(fin.exitCode);
+  }
+
+  private reportHeld(held: HeldTask[]): void {
+    const now = new Set<string>();
+    for (const h of held) {
+      now.add(h.task);
+      if (!this.held.has(h.task)) this.o.onHeld?.(h);
+    }
+    this.held = now;
   }
 
   private async end(exitCode: 0 | 3 | 4): Promise<void> {
@@ -203,8 +220,7 @@ export class Runner {
 
   private async attempt(task: Task, attempt: number): Promise<AttemptResult> {
     await this.logs.dir(task.id);
-    const run = this.o.state.tasks.get(task.id)!;
-    if (attempt === run.budgetBase + 1) await this.o.failure.beforeFirstAttempt(this, task);
+    await this.o.failure.beforeAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
     const logFd = await this.logs.open(task.id, attempt);
     const onOutput = this.o.onOutput;
