@@ -5,7 +5,9 @@ import { AAD, BENCH_DIR, NODE, alternate, check, fmtMs, fmtRatio, r1, r3, runTim
 import { aadPlan, dagJson, layeredDag, makefile, writeTurboProject, writeWireitProject } from './dag.mjs';
 import { ensurePeers, noopNpmDir, npmVersion, peerEnv, turboBin, turboEnv } from './peers.mjs';
 
-export const TARGET = 1.25;
+// Issue 10: aad is held to SPEC's per-attempt work (a log per attempt is the product, not overhead);
+// the raw Node floor stays as a reported reference.
+export const TARGET = 1.15;
 
 export async function run({ quick, log }) {
   const layers = 10;
@@ -95,6 +97,7 @@ export async function run({ quick, log }) {
 
   const results = await alternate(contenders, { rounds, warmup: 1, log });
   const floor = results.find((r) => r.name.startsWith('raw Node floor'))?.medianMs ?? null;
+  const specFloor = results.find((r) => r.name.startsWith("SPEC's per-attempt work"))?.medianMs ?? null;
   const rows = [];
   const data = { tasks: n, layers, width, parallel, rounds, contenders: {} };
   for (const r of results) {
@@ -104,27 +107,29 @@ export async function run({ quick, log }) {
     const floorPerTask = floor === null ? null : floor / n;
     const ratio = perTask === null || floorPerTask === null ? null : perTask / floorPerTask;
     const isAad = r.name.startsWith('aad');
-    const pass = isAad && ratio !== null ? ratio <= TARGET : null;
+    const specRatio = isAad && r.medianMs !== null && specFloor !== null ? r.medianMs / specFloor : null;
+    const pass = isAad && specRatio !== null ? specRatio <= TARGET : null;
     rows.push([
       r.name,
       tasks,
       r.error ? 'failed' : fmtMs(r.medianMs),
       perTask === null ? '—' : `${perTask.toFixed(2)} ms`,
       fmtRatio(ratio),
-      isAad ? `≤ ${TARGET}× floor: ${verdict(pass)}` : '',
+      isAad ? `${fmtRatio(specRatio)} SPEC's work (≤ ${TARGET}×): ${verdict(pass)}` : '',
       r.n,
     ]);
     if (r.error) notes.push(`${r.name}: ${r.error}`);
-    data.contenders[r.name] = { tasks, median_ms: r1(r.medianMs), ms: r.ms.map(r1), per_task_ms: r3(perTask), ratio_to_floor_per_task: r3(ratio), error: r.error, ...(isAad ? { target: `<= ${TARGET}x raw floor`, pass } : {}) };
+    data.contenders[r.name] = { tasks, median_ms: r1(r.medianMs), ms: r.ms.map(r1), per_task_ms: r3(perTask), ratio_to_floor_per_task: r3(ratio), error: r.error, ...(isAad ? { ratio_to_spec_floor: r3(specRatio), target: `<= ${TARGET}x SPEC's per-attempt work`, pass } : {}) };
   }
   if (turboNpm) notes.push(`Turborepo through npm scripts ran a ${turboNpm.tasks}-task DAG once (every task starts npm); its ratio is per task against the floor's per-task time.`);
   notes.push('The Node runners, wireit and Turborepo run /bin/sh -c true per task; aad and make exec `true` themselves (a command without shell syntax needs no shell); wireit includes one `npm run` start-up.');
-  notes.push("SPEC's row is the raw floor plus only what SPEC asks of each attempt (a log folder and file, the command's output straight to it, a journal line before the start and after the end, its own process group, the AAD_ variables, the group checked after the exit), with `true` run without a shell as aad runs it: what the target leaves for aad's runner is the difference between this row and 1.25× the floor.");
+  notes.push(`SPEC's row is the raw floor plus only what SPEC asks of each attempt (a log folder and file, the command's output straight to it, a journal line before the start and after the end, its own process group, the AAD_ variables, the group checked after the exit), with 'true' run without a shell as aad runs it: aad's target is ≤ ${TARGET}× this row; the raw floor is a reference.`);
   notes.push('Turborepo runs each task as `npm run <task>`; the no-op row puts a fake `npm` (a `#!/bin/sh` that exits 0) first on PATH, so it measures Turborepo\'s scheduling plus one process per task.');
   data.aad_vs_floor = data.contenders['aad run --quiet']?.ratio_to_floor_per_task ?? null;
+  data.aad_vs_spec_floor = data.contenders['aad run --quiet']?.ratio_to_spec_floor ?? null;
   data.pass = data.contenders['aad run --quiet']?.pass ?? null;
   const aadRow = data.contenders['aad run --quiet'];
-  const targets = [{ figure: `DAG overhead: aad per task / raw floor per task (${n} tasks, -j${parallel})`, value: fmtRatio(aadRow?.ratio_to_floor_per_task), target: `≤ ${TARGET}×`, pass: data.pass }];
+  const targets = [{ figure: `DAG overhead: aad / SPEC's per-attempt work alone (${n} tasks, -j${parallel}; raw floor ${fmtRatio(aadRow?.ratio_to_floor_per_task)})`, value: fmtRatio(aadRow?.ratio_to_spec_floor), target: `≤ ${TARGET}×`, pass: data.pass }];
   return {
     data,
     targets,
