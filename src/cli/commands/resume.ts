@@ -6,7 +6,7 @@ export default defineCommand({
   meta: COMMAND_META.resume,
   args: {
     ...runIdArg,
-    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks (and those a dead runner left running), and let the tasks waiting on them run' },
+    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks (and those a dead runner left running or a fail-fast cancelled), and let the tasks waiting on them run' },
     'dry-run': { type: 'boolean', description: 'Show which tasks the resume would run (and which stay), and change nothing' },
     ...driveArgs,
   },
