@@ -24,7 +24,7 @@ export function showRuns(homeArg: string | undefined, json: boolean): void {
   const runs = scanRuns(home);
   warnUnknownEvents(runs.filter((r): r is LoadedRun => !('damaged' in r)));
   if (json) {
-    printOut(JSON.stringify(runs.map((r) => ('damaged' in r ? damagedObject(r.runId, r.damaged) : runObject(r.state, r.live))), null, 2));
+    printOut(JSON.stringify(runs.map((r) => ('damaged' in r ? damagedObject(r.runId, r.damaged) : runObject(r.state, r.live, r.live === 'interrupted' ? countLeftovers(r.state) : null))), null, 2));
     return;
   }
   if (runs.length === 0) {

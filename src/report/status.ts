@@ -26,7 +26,7 @@ export interface RunStatusJson {
   started_at: string;
   ended_at: string | null;
   counts: Counts;
-  /** Task processes of an interrupted run still alive (its runner is gone); null for any other run. Not in `aad runs --json`. */
+  /** Task processes of an interrupted run still alive (its runner is gone); null for any other run. */
   leftover_processes: number | null;
   tasks: TaskStatusJson[];
 }
@@ -43,20 +43,21 @@ export interface DamagedRunJson {
   started_at: null;
   ended_at: null;
   counts: null;
+  leftover_processes: null;
 }
 
 /** `aad runs --json`'s entry for a damaged run directory. */
 export function damagedObject(runId: string, reason: string): DamagedRunJson {
-  return { run_id: runId, state: 'damaged', reason, exit_code: null, plan_path: null, workdir: null, started_at: null, ended_at: null, counts: null };
+  return { run_id: runId, state: 'damaged', reason, exit_code: null, plan_path: null, workdir: null, started_at: null, ended_at: null, counts: null, leftover_processes: null };
 }
 
 /** SPEC.md's `aad status --json` object; `leftovers` is the count of live task processes of an interrupted run. */
 export function statusObject(state: RunState, live: RunStateName, leftovers: number | null): RunStatusJson {
-  return { ...runObject(state, live), leftover_processes: leftovers, tasks: tasksJson(state) };
+  return { ...runObject(state, live, leftovers), tasks: tasksJson(state) };
 }
 
-/** `aad runs --json`'s entry: the status object without `tasks` (nor `leftover_processes`). */
-export function runObject(state: RunState, live: RunStateName): Omit<RunStatusJson, 'tasks' | 'leftover_processes'> {
+/** `aad runs --json`'s entry: the status object without `tasks`. */
+export function runObject(state: RunState, live: RunStateName, leftovers: number | null): Omit<RunStatusJson, 'tasks'> {
   return {
     run_id: state.runId,
     state: live,
@@ -66,6 +67,7 @@ export function runObject(state: RunState, live: RunStateName): Omit<RunStatusJs
     started_at: state.startedAt,
     ended_at: state.endedAt,
     counts: countStates(state),
+    leftover_processes: leftovers,
   };
 }
 

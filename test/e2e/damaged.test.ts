@@ -114,7 +114,7 @@ describe.concurrent('damaged run directories', () => {
     expect(list).toHaveLength(2);
     expect(list.find((r) => r.run_id === id)).toEqual({
       run_id: id, state: 'damaged', reason: 'events.jsonl has no run_started event', exit_code: null, plan_path: null, workdir: null,
-      started_at: null, ended_at: null, counts: null,
+      started_at: null, ended_at: null, counts: null, leftover_processes: null,
     });
     expect(list.find((r) => r.run_id === good)).toMatchObject({ state: 'failed' });
   });

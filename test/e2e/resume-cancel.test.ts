@@ -265,6 +265,8 @@ describe.concurrent('leftover processes of an interrupted run', () => {
     expect(text.stdout).toContain(`3 of its task processes are still alive: \`aad cancel ${id}\` or \`aad resume ${id}\` stops them.\n`);
     const st = await ws.status(id);
     expect(st).toMatchObject({ state: 'interrupted', leftover_processes: 3 });
+    const runs = await ws.aad('runs', '--json');
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ run_id: id, state: 'interrupted', leftover_processes: 3 }]);
 
     const dry = await ws.aad('resume', '--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
