@@ -68,6 +68,8 @@ const KNOWN_KINDS: Record<RunEventBody['event'], true> = {
 /** A journal as read: its events, and the lines of kinds this aad does not know (skipped), counted by kind. */
 export interface JournalRead {
   events: RunEvent[];
+  /** The 1-based line of each event in the file, to say where a bad one is. */
+  lines: number[];
   /** Kind → how many lines of it were skipped; empty when every event was known. */
   unknown: Map<string, number>;
 }
@@ -90,13 +92,16 @@ export function parseEvents(text: string): RunEvent[] {
 /** Parses journal text like `parseEvents`, counting the lines of unknown kinds it skipped. */
 export function parseJournal(text: string): JournalRead {
   const out: RunEvent[] = [];
+  const lines: number[] = [];
   const unknown = new Map<string, number>();
   let start = 0;
+  let lineNo = 0;
   for (;;) {
     const nl = text.indexOf('\n', start);
     if (nl === -1) break; // no newline: the last line is torn
     const line = text.slice(start, nl);
     start = nl + 1;
+    lineNo++;
     if (line === '') continue;
     let e: RunEvent;
     try {
@@ -106,8 +111,10 @@ export function parseJournal(text: string): JournalRead {
     }
     if (!e || typeof e !== 'object' || typeof e.event !== 'string') continue;
     // A kind from a newer aad: the reducer's exhaustive switch must never see it.
-    if (Object.hasOwn(KNOWN_KINDS, e.event)) out.push(e);
-    else unknown.set(e.event, (unknown.get(e.event) ?? 0) + 1);
+    if (Object.hasOwn(KNOWN_KINDS, e.event)) {
+      out.push(e);
+      lines.push(lineNo);
+    } else unknown.set(e.event, (unknown.get(e.event) ?? 0) + 1);
   }
-  return { events: out, unknown };
+  return { events: out, lines, unknown };
 }

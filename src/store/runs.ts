@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { hostname } from 'node:os';
 import { DamagedRunError, NotFoundError } from '../errors.js';
 import type { Owner, RunEvent, RunStateName } from '../run/events.js';
-import { reduceAll, type RunState } from '../run/reduce.js';
+import { reduce, type RunState } from '../run/reduce.js';
 import { writeFileAtomic } from './files.js';
 import { readJournal, type JournalRead } from './journal.js';
 import { isRunId } from './ids.js';
@@ -83,12 +83,27 @@ export function loadRun(home: string, runId: string): LoadedRun {
     if (e.code === 'ENOENT' && isStarting(paths)) throw new NotFoundError(`run ${runId} is starting: it has no journal yet`);
     throw new DamagedRunError(runId, e.code === 'ENOENT' ? 'events.jsonl is missing' : `cannot read events.jsonl: ${e.message}`, { cause: err });
   }
-  const state = reduceAll(read.events);
+  const state = foldJournal(runId, read);
   if (!state) {
     if (isStarting(paths)) throw new NotFoundError(`run ${runId} is starting: its journal has no events yet`);
     throw new DamagedRunError(runId, 'events.jsonl has no run_started event');
   }
   return { runId, paths, events: read.events, unknownEvents: read.unknown, state, live: liveState(state) };
+}
+
+/** Folds a journal; an event of a known kind whose shape the reducer cannot take (a hand-edited line) makes the run damaged. */
+function foldJournal(runId: string, read: JournalRead): RunState | undefined {
+  let state: RunState | undefined;
+  read.events.forEach((e, i) => {
+    try {
+      state = reduce(state, e);
+      // The owner a run_started or run_claimed recorded is read later to judge its liveness.
+      if ((e.event === 'run_started' || e.event === 'run_claimed') && typeof state?.owner?.pid !== 'number') throw new Error('it names no owner pid');
+    } catch (err) {
+      throw new DamagedRunError(runId, `events.jsonl line ${read.lines[i]}: a ${e.event} event aad cannot read (${(err as Error).message})`, { cause: err });
+    }
+  });
+  return state;
 }
 
 /** A run directory that cannot be read as a run, and what is wrong with it. */

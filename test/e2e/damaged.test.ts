@@ -100,6 +100,11 @@ describe.concurrent('damaged run directories', () => {
       expect([args, r.code, r.stderr]).toEqual([args, 2, message]);
     }
     expect(ws.count('count-bad')).toBe(2); // nothing ran
+    // cancel without an id looks for a running run: it names the damaged one among the runs, and exits 2.
+    const cancel = await ws.aad('cancel');
+    expect(cancel.code).toBe(2);
+    expect(cancel.stderr).toMatch(new RegExp(`^aad: no run is running in .*: nothing to cancel; runs: .*\\b${id} \\(damaged\\)`));
+    expect(cancel.stderr).toContain(`${good} (failed)`);
 
     const text = await ws.aad('runs');
     expect(text.code, text.stderr).toBe(0);
@@ -117,6 +122,21 @@ describe.concurrent('damaged run directories', () => {
       started_at: null, ended_at: null, counts: null, leftover_processes: null,
     });
     expect(list.find((r) => r.run_id === good)).toMatchObject({ state: 'failed' });
+  });
+
+  it('a known event with a shape aad cannot fold (a hand-edited run_started): exit 2 naming the event, not an internal error', async ({ expect }) => {
+    const ws = workspace();
+    const id = await ws.failedRun();
+    const lines = fs.readFileSync(ws.journal(id), 'utf8').split('\n');
+    const started = JSON.parse(lines[0]!) as Record<string, unknown>;
+    lines[0] = JSON.stringify({ ...started, tasks: 'ok,bad,after' });
+    fs.writeFileSync(ws.journal(id), lines.join('\n'));
+    const r = await ws.aad('status', id);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^aad: run ${id}: damaged run directory: events\\.jsonl line 1: a run_started event aad cannot read \\(.+\\)\\n$`));
+    const runs = await ws.aad('runs', '--json');
+    expect(runs.code, runs.stderr).toBe(0);
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ run_id: id, state: 'damaged' }]);
   });
 
   it('a deleted or unreadable journal: status exits 2 naming it, runs lists the run as damaged', async ({ expect }) => {

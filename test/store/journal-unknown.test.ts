@@ -32,4 +32,9 @@ describe('parseJournal', () => {
     expect(read.events).toEqual([started]);
     expect(read.unknown.size).toBe(0);
   });
+
+  it('tells the 1-based line of each event it keeps, counting the lines it skipped', () => {
+    const text = `hello\n${line(started)}\n${line(future('x'))}\n\n${line(taskStarted)}\n`;
+    expect(parseJournal(text).lines).toEqual([2, 5]);
+  });
 });
