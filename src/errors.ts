@@ -55,6 +55,20 @@ export class RunStateError extends AadError {
   readonly exitCode = 2;
 }
 
+/** A run directory aad cannot read as a run: no journal, no run_started, no plan copy. */
+export class DamagedRunError extends AadError {
+  readonly code = 'AAD_RUN_DAMAGED';
+  readonly exitCode = 2;
+  constructor(
+    readonly runId: string,
+    /** What is wrong, for people: `events.jsonl has no run_started event`. */
+    readonly what: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`run ${runId}: damaged run directory: ${what}`, options);
+  }
+}
+
 /** For exhaustive switches: fails to compile when a case is missing. */
 export function unreachable(x: never): never {
   throw new Error(`unreachable: ${JSON.stringify(x)}`);

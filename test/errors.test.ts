@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AadError, NotFoundError, PlanInvalidError, PlanReadError, RunStateError, UsageError, unreachable } from '../src/errors.js';
+import { AadError, DamagedRunError, NotFoundError, PlanInvalidError, PlanReadError, RunStateError, UsageError, unreachable } from '../src/errors.js';
 
 describe('AadError subclasses: stable code, exit code, message', () => {
   it.each([
@@ -9,6 +9,7 @@ describe('AadError subclasses: stable code, exit code, message', () => {
     [new UsageError('bad flag'), 'AAD_USAGE', 2, 'bad flag'],
     [new NotFoundError('unknown run id "x"'), 'AAD_NOT_FOUND', 2, 'unknown run id "x"'],
     [new RunStateError('run r is still running'), 'AAD_RUN_STATE', 2, 'run r is still running'],
+    [new DamagedRunError('r', 'plan.yaml is missing'), 'AAD_RUN_DAMAGED', 2, 'run r: damaged run directory: plan.yaml is missing'],
   ])('%s', (err: AadError, code, exitCode, message) => {
     expect(err).toBeInstanceOf(AadError);
     expect(err).toBeInstanceOf(Error);

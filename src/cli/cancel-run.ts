@@ -1,23 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { loadPlanText } from './plan-file.js';
-import { RunStateError } from '../errors.js';
+import { NotFoundError, RunStateError } from '../errors.js';
 import { printOut } from '../report/print.js';
 import type { RunEventBody } from '../run/events.js';
 import { reapLeftovers } from '../run/reap.js';
 import { countStates, reduce, reduceAll } from '../run/reduce.js';
 import { Journal, readEvents } from '../store/journal.js';
-import { resolveHome } from '../store/paths.js';
+import { resolveHome, runsDir } from '../store/paths.js';
 import { isOwnerAlive, selfOwner } from '../store/proc.js';
-import { loadRun, resolveRunId } from '../store/runs.js';
+import { loadRun, resolveRunId, scanRuns } from '../store/runs.js';
+import { warnUnknownEvents } from './unknown-events.js';
 
 const SETTLE_MS = 10_000;
 
 /** `aad cancel`: signal the live runner and wait for the run to stop, or close a run whose runner is dead. */
 export async function cancelRun(runIdArg: string | undefined, homeArg: string | undefined): Promise<number> {
   const home = resolveHome(homeArg);
-  const runId = resolveRunId(home, runIdArg);
+  const runId = runIdArg === undefined || runIdArg === '' ? newestRunning(home) : resolveRunId(home, runIdArg);
   const run = loadRun(home, runId);
+  warnUnknownEvents([run]);
   const owner = run.state.owner;
   if (run.live === 'interrupted') return closeDeadRun(home, runId);
   if (run.live !== 'running') throw new RunStateError(`run ${runId} is not running (it ${run.live === 'succeeded' ? 'succeeded' : `is ${run.live}`})`);
@@ -41,6 +43,16 @@ export async function cancelRun(runIdArg: string | undefined, homeArg: string | 
   }
   printOut(`aad: run ${runId} did not stop within ${Math.round((graceMs + SETTLE_MS) / 1000)}s of the cancel`);
   return 1;
+}
+
+/** The newest run of the home that is running; a RunStateError that lists the runs (id and state) when none is. */
+function newestRunning(home: string): string {
+  const runs = scanRuns(home);
+  const running = runs.find((r) => !('damaged' in r) && r.live === 'running');
+  if (running) return running.runId;
+  if (runs.length === 0) throw new NotFoundError(`no runs in ${runsDir(home)}: nothing to cancel`);
+  const shown = runs.slice(0, 10).map((r) => `${r.runId} (${'damaged' in r ? 'damaged' : r.live})`);
+  throw new RunStateError(`no run is running in ${runsDir(home)}: nothing to cancel; runs: ${shown.join(', ')}${runs.length > 10 ? ', …' : ''}`);
 }
 
 /** The kill grace of each task of the run, from its plan copy (the runner waits that long before SIGKILL). */

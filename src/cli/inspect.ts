@@ -1,32 +1,30 @@
 import { formatMs } from '../graph/render.js';
 import { printOut } from '../report/print.js';
-import { statusObject, statusText } from '../report/status.js';
+import { damagedObject, runObject, statusObject, statusText } from '../report/status.js';
 import { colorEnabled, painter } from '../report/style.js';
 import { countStates } from '../run/reduce.js';
 import { resolveHome } from '../store/paths.js';
-import { listRunIds, loadRun, resolveRunId, type LoadedRun } from '../store/runs.js';
+import { countLeftovers } from '../run/reap.js';
+import { loadRun, resolveRunId, scanRuns, type LoadedRun } from '../store/runs.js';
+import { warnUnknownEvents } from './unknown-events.js';
 
 /** `aad status`. */
 export function showStatus(runIdArg: string | undefined, homeArg: string | undefined, json: boolean): void {
   const home = resolveHome(homeArg);
   const run = loadRun(home, resolveRunId(home, runIdArg));
-  if (json) printOut(JSON.stringify(statusObject(run.state, run.live), null, 2));
-  else printOut(statusText(run.state, run.live, painter(colorEnabled(process.stdout)), Date.now(), process.stdout.columns ?? 100));
+  warnUnknownEvents([run]);
+  const leftovers = run.live === 'interrupted' ? countLeftovers(run.state) : null;
+  if (json) printOut(JSON.stringify(statusObject(run.state, run.live, leftovers), null, 2));
+  else printOut(statusText(run.state, run.live, painter(colorEnabled(process.stdout)), Date.now(), process.stdout.columns ?? 100, leftovers));
 }
 
-/** `aad runs`: newest first. */
+/** `aad runs`: newest first; a damaged run directory is listed as `damaged`, with what is wrong with it. */
 export function showRuns(homeArg: string | undefined, json: boolean): void {
   const home = resolveHome(homeArg);
-  const runs: LoadedRun[] = [];
-  for (const id of listRunIds(home).reverse()) {
-    try {
-      runs.push(loadRun(home, id));
-    } catch {
-      /* a run directory being created right now, or damaged: listed by neither */
-    }
-  }
+  const runs = scanRuns(home);
+  warnUnknownEvents(runs.filter((r): r is LoadedRun => !('damaged' in r)));
   if (json) {
-    printOut(JSON.stringify(runs.map((r) => statusObject(r.state, r.live, { withTasks: false })), null, 2));
+    printOut(JSON.stringify(runs.map((r) => ('damaged' in r ? damagedObject(r.runId, r.damaged) : runObject(r.state, r.live, r.live === 'interrupted' ? countLeftovers(r.state) : null))), null, 2));
     return;
   }
   if (runs.length === 0) {
@@ -36,6 +34,7 @@ export function showRuns(homeArg: string | undefined, json: boolean): void {
   const paint = painter(colorEnabled(process.stdout));
   const now = Date.now();
   const rows = runs.map((r) => {
+    if ('damaged' in r) return [r.runId, 'damaged', '', '', r.damaged];
     const c = countStates(r.state);
     const end = r.state.endedAt ? Date.parse(r.state.endedAt) : now;
     const counts = [`${c.succeeded} ok`, c.failed && `${c.failed} failed`, c.skipped && `${c.skipped} skipped`, c.cancelled && `${c.cancelled} cancelled`, c.running + c.retrying && `${c.running + c.retrying} running`, c.pending && `${c.pending} pending`].filter(Boolean).join(', ');

@@ -4,6 +4,7 @@ import { didYouMean } from '../plan/suggest.js';
 import { tailLines } from '../store/files.js';
 import { resolveHome } from '../store/paths.js';
 import { loadRun, resolveRunId, type LoadedRun } from '../store/runs.js';
+import { warnUnknownEvents } from './unknown-events.js';
 
 /** Options of `aad logs`. */
 export interface LogsArgs {
@@ -22,6 +23,7 @@ export async function showLogs(a: LogsArgs): Promise<void> {
   const home = resolveHome(a.home);
   const runId = resolveRunId(home, a.runId);
   const run = loadRun(home, runId);
+  warnUnknownEvents([run]);
   if (a.task === undefined) {
     if (a.attempt !== undefined || a.follow) throw new UsageError('--attempt and --follow need --task');
     for (const id of run.state.order) {

@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
-import { RunStateError } from '../errors.js';
+import { DamagedRunError, RunStateError } from '../errors.js';
 import { printErr, printOut } from '../report/print.js';
-import type { RunEventBody } from '../run/events.js';
-import { reapLeftovers } from '../run/reap.js';
-import { reduceAll, type RunState } from '../run/reduce.js';
+import { resumePreviewJson, resumePreviewText } from '../report/resume-preview.js';
+import type { RunEvent, RunEventBody } from '../run/events.js';
+import { countLeftovers, reapLeftovers } from '../run/reap.js';
+import { reduce, reduceAll, type RunState } from '../run/reduce.js';
 import { readEvents } from '../store/journal.js';
 import { resolveHome } from '../store/paths.js';
 import { selfOwner } from '../store/proc.js';
-import { loadRun, resolveRunId, writeRunnerFile } from '../store/runs.js';
+import { loadRun, resolveRunId, writeRunnerFile, type LoadedRun } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { workTreesOf } from './work-trees.js';
 import { parseMaxParallel } from './options.js';
 import { loadPlanText } from './plan-file.js';
+import { warnUnknownEvents } from './unknown-events.js';
 import { restrictPlan, type Plan } from '../plan/compile.js';
 
 /** Options of `aad resume`. */
@@ -20,18 +22,21 @@ export interface ResumeArgs {
   failedOnly: boolean;
   maxParallel?: string;
   failFast: boolean;
+  /** Show which tasks would run, and change nothing. */
+  dryRun?: boolean;
   json?: boolean;
   quiet?: boolean;
   home?: string;
 }
 
-/** `aad resume`: claim the run, reap what a dead runner left, reset the tasks to re-run, drive it. */
+/** `aad resume`: claim the run, reap what a dead runner left, reset the tasks to re-run, drive it (`--dry-run`: only say which). */
 export async function resumeRun(a: ResumeArgs): Promise<number> {
   const mode = consoleMode(a);
   const maxParallelFlag = parseMaxParallel(a.maxParallel);
   const home = resolveHome(a.home);
   const runId = resolveRunId(home, a.runId);
   const run = loadRun(home, runId);
+  warnUnknownEvents([run]);
   if (run.live === 'running') {
     throw new RunStateError(`run ${runId} is still running (pid ${run.state.owner.pid} on ${run.state.owner.hostname}); cancel it first with \`aad cancel ${runId}\``);
   }
@@ -39,13 +44,19 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     if (mode !== 'json') printOut(`run ${runId} already succeeded: nothing to resume`);
     return 0;
   }
-  const planText = readFileSync(run.paths.plan, 'utf8');
+  const planText = readPlanCopy(run);
   const full = loadPlanText(planText, run.paths.plan).plan;
   const plan = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
   warnIfPlanChanged(run.state.planPath, planText, mode === 'json');
 
+  const reset = tasksToReset(plan, run.state, a.failedOnly, failFastCancels(run.events));
+  if (a.dryRun) {
+    // Nothing is claimed, written or reaped: the leftovers are only counted.
+    const leftovers = run.live === 'interrupted' ? countLeftovers(run.state) : null;
+    printOut(mode === 'json' ? JSON.stringify(resumePreviewJson(run.state, run.live, a.failedOnly, reset, leftovers), null, 2) : resumePreviewText(run.state, run.live, a.failedOnly, reset, leftovers));
+    return 0;
+  }
   const { holds } = await workTreesOf(plan, run.state.workdir);
-  const reset = tasksToReset(plan, run.state, a.failedOnly);
   const owner = selfOwner();
   const maxParallel = maxParallelFlag ?? run.state.maxParallel;
   const graceMs = Math.max(1000, ...plan.tasks.map((t) => t.killGraceMs));
@@ -75,15 +86,29 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
   });
 }
 
+/** The run's own copy of its plan; a DamagedRunError when it is missing or unreadable. */
+function readPlanCopy(run: LoadedRun): string {
+  try {
+    return readFileSync(run.paths.plan, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new DamagedRunError(run.runId, e.code === 'ENOENT' ? 'plan.yaml is missing' : `cannot read plan.yaml: ${e.message}`, { cause: err });
+  }
+}
+
 /**
  * Plain resume: every task that did not succeed. --failed-only: failed tasks, tasks a dead runner left
- * running (interrupted), and the skipped tasks downstream of them; cancelled and pending tasks stay.
+ * running (interrupted), tasks a fail-fast cancelled (`failFastCancelled`), and the skipped tasks downstream
+ * of them; tasks cancelled by `aad cancel` or Ctrl-C, and pending ones, stay.
  */
-export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean): string[] {
+export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean, failFastCancelled: ReadonlySet<string>): string[] {
   const ids = plan.tasks.map((t) => t.id).filter((id) => state.tasks.has(id));
   if (!failedOnly) return ids.filter((id) => state.tasks.get(id)!.state !== 'succeeded');
   const rerun = new Set(['failed', 'running', 'retrying']);
-  const chosen = new Set(ids.filter((id) => rerun.has(state.tasks.get(id)!.state)));
+  const chosen = new Set(ids.filter((id) => {
+    const s = state.tasks.get(id)!.state;
+    return rerun.has(s) || (s === 'cancelled' && failFastCancelled.has(id));
+  }));
   // Skipped (and, after a crash, never-started) dependents of a chosen task, transitively (plan.order is topological).
   for (const i of plan.order) {
     const t = plan.tasks[i]!;
@@ -91,6 +116,22 @@ export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean): 
     if ((s === 'skipped' || s === 'pending') && t.deps.some((d) => chosen.has(d))) chosen.add(t.id);
   }
   return ids.filter((id) => chosen.has(id));
+}
+
+/**
+ * The tasks whose latest cancel came from a fail-fast: a task_cancelled folded while its session's cancel
+ * was a fail-fast one (`cancel_requested {fail_fast: true}`); a later cancel of another kind takes the task out.
+ */
+export function failFastCancels(events: readonly RunEvent[]): Set<string> {
+  const out = new Set<string>();
+  let state: RunState | undefined;
+  for (const e of events) {
+    state = reduce(state, e);
+    if (e.event !== 'task_cancelled') continue;
+    if (state?.cancel?.failFast) out.add(e.task);
+    else out.delete(e.task);
+  }
+  return out;
 }
 
 function warnIfPlanChanged(planPath: string, copy: string, quiet: boolean): void {

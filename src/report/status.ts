@@ -26,12 +26,39 @@ export interface RunStatusJson {
   started_at: string;
   ended_at: string | null;
   counts: Counts;
+  /** Task processes of an interrupted run still alive (its runner is gone); null for any other run. */
+  leftover_processes: number | null;
   tasks: TaskStatusJson[];
 }
 
-/** SPEC.md's `aad status --json` object. */
-export function statusObject(state: RunState, live: RunStateName, opts: { withTasks: boolean } = { withTasks: true }): RunStatusJson | Omit<RunStatusJson, 'tasks'> {
-  const base: Omit<RunStatusJson, 'tasks'> = {
+/** A run directory that cannot be read as a run, as `aad runs --json` lists it: the status keys, unknown ones null. */
+export interface DamagedRunJson {
+  run_id: string;
+  state: 'damaged';
+  /** What is wrong with it: `events.jsonl has no run_started event`. */
+  reason: string;
+  exit_code: null;
+  plan_path: null;
+  workdir: null;
+  started_at: null;
+  ended_at: null;
+  counts: null;
+  leftover_processes: null;
+}
+
+/** `aad runs --json`'s entry for a damaged run directory. */
+export function damagedObject(runId: string, reason: string): DamagedRunJson {
+  return { run_id: runId, state: 'damaged', reason, exit_code: null, plan_path: null, workdir: null, started_at: null, ended_at: null, counts: null, leftover_processes: null };
+}
+
+/** SPEC.md's `aad status --json` object; `leftovers` is the count of live task processes of an interrupted run. */
+export function statusObject(state: RunState, live: RunStateName, leftovers: number | null): RunStatusJson {
+  return { ...runObject(state, live, leftovers), tasks: tasksJson(state) };
+}
+
+/** `aad runs --json`'s entry: the status object without `tasks`. */
+export function runObject(state: RunState, live: RunStateName, leftovers: number | null): Omit<RunStatusJson, 'tasks'> {
+  return {
     run_id: state.runId,
     state: live,
     exit_code: state.exitCode,
@@ -40,26 +67,26 @@ export function statusObject(state: RunState, live: RunStateName, opts: { withTa
     started_at: state.startedAt,
     ended_at: state.endedAt,
     counts: countStates(state),
+    leftover_processes: leftovers,
   };
-  if (!opts.withTasks) return base;
-  return {
-    ...base,
-    tasks: state.order.map((id): TaskStatusJson => {
-      const t = state.tasks.get(id)!;
-      return {
-        id,
-        state: t.state,
-        attempts: t.attempts,
-        exit_code: t.exitCode,
-        reason: t.reason,
-        started_at: t.startedAt,
-        ended_at: t.endedAt,
-        duration_ms: t.durationMs,
-        rollback: t.rollback && t.rollback.state !== 'running' ? { state: t.rollback.state, exit_code: t.rollback.exit_code } : null,
-        artifacts: t.artifacts,
-      };
-    }),
-  };
+}
+
+function tasksJson(state: RunState): TaskStatusJson[] {
+  return state.order.map((id): TaskStatusJson => {
+    const t = state.tasks.get(id)!;
+    return {
+      id,
+      state: t.state,
+      attempts: t.attempts,
+      exit_code: t.exitCode,
+      reason: t.reason,
+      started_at: t.startedAt,
+      ended_at: t.endedAt,
+      duration_ms: t.durationMs,
+      rollback: t.rollback && t.rollback.state !== 'running' ? { state: t.rollback.state, exit_code: t.rollback.exit_code } : null,
+      artifacts: t.artifacts,
+    };
+  });
 }
 
 type Paint = (style: 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gray', text: string) => string;
@@ -68,8 +95,8 @@ const STATE_STYLE: Record<TaskState, 'green' | 'red' | 'yellow' | 'cyan' | 'gray
   succeeded: 'green', failed: 'red', skipped: 'yellow', cancelled: 'yellow', running: 'cyan', retrying: 'cyan', pending: 'gray',
 };
 
-/** The human form of `aad status`: a header and a table of tasks. */
-export function statusText(state: RunState, live: RunStateName, paint: Paint, nowMs: number, width = 100): string {
+/** The human form of `aad status`: a header and a table of tasks; `leftovers` as for `statusObject`. */
+export function statusText(state: RunState, live: RunStateName, paint: Paint, nowMs: number, width = 100, leftovers: number | null = null): string {
   const c = countStates(state);
   const end = state.endedAt ? Date.parse(state.endedAt) : nowMs;
   const elapsed = formatMs(end - Date.parse(state.startedAt));
@@ -79,7 +106,13 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
     `${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.pending} pending`,
     '',
   ];
-  if (live === 'interrupted') lines.splice(3, 0, paint('yellow', `Its runner (pid ${state.owner.pid} on ${state.owner.hostname}) is gone: continue with \`aad resume ${state.runId}\`.`));
+  if (live === 'interrupted') {
+    const notes = [`Its runner (pid ${state.owner.pid} on ${state.owner.hostname}) is gone: continue with \`aad resume ${state.runId}\`.`];
+    if (leftovers) {
+      notes.push(`${leftovers} of its task processes ${leftovers === 1 ? 'is' : 'are'} still alive: \`aad cancel ${state.runId}\` or \`aad resume ${state.runId}\` stops them.`);
+    }
+    lines.splice(3, 0, ...notes.map((n) => paint('yellow', n)));
+  }
   const rows = state.order.map((id) => {
     const t = state.tasks.get(id)!;
     const shown: string = live === 'interrupted' && (t.state === 'running' || t.state === 'retrying') ? 'interrupted' : t.state;

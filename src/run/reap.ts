@@ -1,4 +1,4 @@
-import { findTaskProcesses, isSameProcessAlive, readProcStat, signalAll, signalGroup } from '../store/proc.js';
+import { findTaskProcesses, groupMembers, isSameProcessAlive, readProcStat, signalAll, signalGroup } from '../store/proc.js';
 import type { RunState } from './reduce.js';
 
 /**
@@ -7,10 +7,7 @@ import type { RunState } from './reduce.js';
  * SIGTERM, then SIGKILL after `graceMs`. Returns how many processes were found.
  */
 export async function reapLeftovers(state: RunState, graceMs: number): Promise<number> {
-  const groups: number[] = [];
-  for (const t of state.tasks.values()) {
-    if ((t.state === 'running' || t.state === 'retrying') && t.pid !== null && isSameProcessAlive(t.pid, t.procStart)) groups.push(t.pid);
-  }
+  const groups = leftoverGroups(state);
   const found = () => findTaskProcesses(state.runId);
   let pids = found();
   const total = new Set([...pids, ...groups]).size;
@@ -26,6 +23,25 @@ export async function reapLeftovers(state: RunState, graceMs: number): Promise<n
   for (const g of groups) signalGroup(g, 'SIGKILL');
   signalAll(found(), 'SIGKILL');
   return total;
+}
+
+/** The process groups of tasks recorded as running whose leader is verifiably the same process (start time). */
+function leftoverGroups(state: RunState): number[] {
+  const groups: number[] = [];
+  for (const t of state.tasks.values()) {
+    if ((t.state === 'running' || t.state === 'retrying') && t.pid !== null && isSameProcessAlive(t.pid, t.procStart)) groups.push(t.pid);
+  }
+  return groups;
+}
+
+/**
+ * How many task processes of a run are alive (Linux): those carrying its AAD_RUN_ID, and the members of
+ * the groups `reapLeftovers` would signal. Zombies are dead: they count for nothing.
+ */
+export function countLeftovers(state: RunState): number {
+  const pids = new Set(findTaskProcesses(state.runId));
+  for (const g of leftoverGroups(state)) for (const pid of groupMembers(g)) pids.add(pid);
+  return pids.size;
 }
 
 function groupAlive(pgid: number): boolean {

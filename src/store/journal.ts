@@ -55,28 +55,67 @@ export class Journal {
   }
 }
 
-/** Reads a journal; a torn last line (a crash mid-write) is dropped, as is any line that is not an event. */
-export function readEvents(path: string): RunEvent[] {
-  const text = readFileSync(path, 'utf8');
-  return parseEvents(text);
+/**
+ * Every event kind this aad knows. Keyed by the event union, so an event added to it without being listed
+ * here fails to compile; a kind missing here would be skipped as if a newer aad had written it.
+ */
+const KNOWN_KINDS: Record<RunEventBody['event'], true> = {
+  run_started: true, run_claimed: true, tasks_reset: true, task_started: true, task_spawned: true, task_retrying: true,
+  task_succeeded: true, task_failed: true, task_skipped: true, task_cancelled: true, cancel_requested: true, task_killed: true,
+  rollback_started: true, rollback_succeeded: true, rollback_failed: true, snapshot_taken: true, artifacts_collected: true, escalation: true,
+  run_finished: true,
+};
+
+/** A journal as read: its events, and the lines of kinds this aad does not know (skipped), counted by kind. */
+export interface JournalRead {
+  events: RunEvent[];
+  /** The 1-based line of each event in the file, to say where a bad one is. */
+  lines: number[];
+  /** Kind → how many lines of it were skipped; empty when every event was known. */
+  unknown: Map<string, number>;
 }
 
-/** Parses journal text: one event a line, keeping only complete, well-formed lines. */
+/** Reads a journal; a torn last line (a crash mid-write) is dropped, as is any line that is not an event or of an unknown kind. */
+export function readEvents(path: string): RunEvent[] {
+  return readJournal(path).events;
+}
+
+/** Reads a journal like `readEvents`, also telling which unknown event kinds were skipped. */
+export function readJournal(path: string): JournalRead {
+  return parseJournal(readFileSync(path, 'utf8'));
+}
+
+/** Parses journal text: one event a line, keeping only complete, well-formed lines of known kinds. */
 export function parseEvents(text: string): RunEvent[] {
+  return parseJournal(text).events;
+}
+
+/** Parses journal text like `parseEvents`, counting the lines of unknown kinds it skipped. */
+export function parseJournal(text: string): JournalRead {
   const out: RunEvent[] = [];
+  const lines: number[] = [];
+  const unknown = new Map<string, number>();
   let start = 0;
+  let lineNo = 0;
   for (;;) {
     const nl = text.indexOf('\n', start);
     if (nl === -1) break; // no newline: the last line is torn
     const line = text.slice(start, nl);
     start = nl + 1;
+    lineNo++;
     if (line === '') continue;
+    let e: RunEvent;
     try {
-      const e = JSON.parse(line) as RunEvent;
-      if (e && typeof e === 'object' && typeof e.event === 'string') out.push(e);
+      e = JSON.parse(line) as RunEvent;
     } catch {
-      /* a torn or foreign line */
+      continue; // a torn or foreign line
     }
+    if (!e || typeof e !== 'object' || typeof e.event !== 'string') continue;
+    // A kind from a newer aad: the reducer's exhaustive switch must never see it.
+    if (Object.hasOwn(KNOWN_KINDS, e.event)) {
+      out.push(e);
+      lines.push(lineNo);
+    } else unknown.set(e.event, (unknown.get(e.event) ?? 0) + 1);
   }
-  return out;
+  return { events: out, lines, unknown };
 }

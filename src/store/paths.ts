@@ -27,6 +27,11 @@ export function runsDir(home: string): string {
   return join(home, 'runs');
 }
 
+/** The home's own `.gitignore`, which keeps its run history out of the user's commits. */
+export function homeGitignore(home: string): string {
+  return join(home, '.gitignore');
+}
+
 /** An absolute path: `p` resolved against `base` when relative. */
 export function absoluteFrom(base: string, p: string): string {
   return isAbsolute(p) ? p : resolve(base, p);

@@ -1,12 +1,12 @@
 // tasksToReset: which tasks a resume puts back to pending. Pure: a plan and a folded journal.
 import { describe, expect, it } from 'vitest';
-import { tasksToReset } from '../../src/cli/resume-run.js';
+import { failFastCancels, tasksToReset } from '../../src/cli/resume-run.js';
 import { restrictPlan } from '../../src/plan/compile.js';
-import { cancelled, cancelRequested, failed, plan, retrying, runState, skipped, started, succeeded, type Timed } from '../run/builders.js';
+import { cancelled, cancelRequested, claimed, failed, journal, plan, reset as resetEvent, retrying, runState, skipped, started, succeeded, type Timed } from '../run/builders.js';
 
 // build → test → e2e, build → docs; lint alone; pack needs test and lint.
 const p = plan({ lint: [], build: [], test: ['build'], e2e: ['test'], docs: ['build'], pack: ['test', 'lint'] });
-const reset = (events: Timed[], failedOnly: boolean) => tasksToReset(p, runState(p, events), failedOnly);
+const reset = (events: Timed[], failedOnly: boolean) => tasksToReset(p, runState(p, events), failedOnly, failFastCancels(journal(p, events)));
 
 describe('tasksToReset', () => {
   // build failed; everything below it skipped, transitively; lint succeeded.
@@ -51,7 +51,7 @@ describe('tasksToReset', () => {
     expect(reset(interrupted, true)).toEqual(['lint', 'build', 'test', 'e2e', 'docs', 'pack']);
     // A pending task that does not depend on an interrupted one stays pending.
     const q = plan({ a: [], b: ['a'], c: [] });
-    expect(tasksToReset(q, runState(q, [started('a')]), true)).toEqual(['a', 'b']);
+    expect(tasksToReset(q, runState(q, [started('a')]), true, new Set())).toEqual(['a', 'b']);
   });
 
   it('--failed-only takes skipped dependents only of what it re-runs', () => {
@@ -64,14 +64,28 @@ describe('tasksToReset', () => {
     expect(reset(events, false)).toEqual(['lint', 'test', 'e2e', 'pack']);
   });
 
-  it('--failed-only after fail-fast: the failed task and its skipped dependents; the tasks it stopped stay cancelled', () => {
+  it('--failed-only after fail-fast: the failed task, its skipped dependents, and the tasks the fail-fast cancelled', () => {
     const events: Timed[] = [
       started('lint'), started('build'), failed('build'), cancelRequested('fail-fast', true),
       skipped('test', 'dependency build failed'), skipped('e2e', 'dependency build failed'), skipped('docs', 'dependency build failed'),
       skipped('pack', 'dependency build failed'), cancelled('lint', 'fail-fast: another task failed'),
     ];
-    expect(reset(events, true)).toEqual(['build', 'test', 'e2e', 'docs', 'pack']);
+    expect(reset(events, true)).toEqual(['lint', 'build', 'test', 'e2e', 'docs', 'pack']);
     expect(reset(events, false)).toEqual(['lint', 'build', 'test', 'e2e', 'docs', 'pack']);
+  });
+
+  it('a task cancelled by fail-fast, re-run and then cancelled by the user stays out of --failed-only', () => {
+    const q = plan({ a: [], b: [] });
+    const events: Timed[] = [
+      started('a'), started('b'), failed('a'), cancelRequested('fail-fast', true), cancelled('b', 'fail-fast: another task failed'),
+      { event: 'run_finished', state: 'failed', exit_code: 3, counts: { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 1, skipped: 0, cancelled: 1 } },
+      claimed(7), resetEvent(['a', 'b']), started('a', 2), started('b', 2), cancelRequested('SIGINT'), cancelled('a'), cancelled('b'),
+    ];
+    const j = journal(q, events);
+    expect([...failFastCancels(j)]).toEqual([]);
+    expect(tasksToReset(q, runState(q, events), true, failFastCancels(j))).toEqual([]);
+    // Before the second session, b was the fail-fast's.
+    expect([...failFastCancels(j.slice(0, 6))]).toEqual(['b']);
   });
 
   it('a skipped task whose failed dependency is not re-run stays skipped', () => {
@@ -85,9 +99,9 @@ describe('tasksToReset', () => {
     // --only pack: lint, build, test, pack. build failed, test and pack skipped; lint never started (runner died).
     const only = restrictPlan(p, ['pack']);
     const s = runState(only, [started('build'), failed('build'), skipped('test', 'dependency build failed'), skipped('pack', 'dependency build failed')]);
-    expect(tasksToReset(only, s, true)).toEqual(['build', 'test', 'pack']);
-    expect(tasksToReset(only, s, false)).toEqual(['lint', 'build', 'test', 'pack']);
+    expect(tasksToReset(only, s, true, new Set())).toEqual(['build', 'test', 'pack']);
+    expect(tasksToReset(only, s, false, new Set())).toEqual(['lint', 'build', 'test', 'pack']);
     // The full plan against that run's state: e2e and docs are not part of the run.
-    expect(tasksToReset(p, s, false)).toEqual(['lint', 'build', 'test', 'pack']);
+    expect(tasksToReset(p, s, false, new Set())).toEqual(['lint', 'build', 'test', 'pack']);
   });
 });

@@ -9,7 +9,7 @@ import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '.
 
 const RUN_ID = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const STATUS_KEYS = ['run_id', 'state', 'exit_code', 'plan_path', 'workdir', 'started_at', 'ended_at', 'counts'];
+const STATUS_KEYS = ['run_id', 'state', 'exit_code', 'plan_path', 'workdir', 'started_at', 'ended_at', 'counts', 'leftover_processes'];
 const TASK_KEYS = ['id', 'state', 'attempts', 'exit_code', 'reason', 'started_at', 'ended_at', 'duration_ms', 'rollback', 'artifacts'];
 const STATES = ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
 
@@ -143,6 +143,7 @@ tasks:
       started_at: expect.stringMatching(ISO),
       ended_at: expect.stringMatching(ISO),
       counts: counts({ succeeded: 3 }),
+      leftover_processes: null,
       tasks: ['prepare', 'build', 'check'].map((tid) => ({
         id: tid,
         state: 'succeeded',

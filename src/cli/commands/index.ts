@@ -7,9 +7,9 @@ export const COMMAND_META = {
   graph: { name: 'graph', description: 'Show the DAG as a tree, its waves, critical path and estimated duration (same as `run --dry-run`)' },
   status: { name: 'status', description: "A run's state and each task's state, attempts, duration and reason (latest run when no id); exit 0 for any run that exists" },
   logs: { name: 'logs', description: "A task's log (latest attempt by default); without --task, every task's latest attempt, prefixed" },
-  resume: { name: 'resume', description: 'Continue a failed, cancelled or interrupted run in place: succeeded tasks never run again (exit codes as `run`)' },
-  cancel: { name: 'cancel', description: 'Stop a running run from any terminal: its tasks are killed and it ends cancelled (exit 0 once stopped, 2 if it was not running)' },
-  runs: { name: 'runs', description: 'List runs, newest first: id, state, start, duration, counts' },
+  resume: { name: 'resume', description: 'Continue a failed, cancelled or interrupted run in place: succeeded tasks never run again (exit codes as `run`; --dry-run only shows what it would run)' },
+  cancel: { name: 'cancel', description: 'Stop a running run from any terminal (without an id: the newest running run): its tasks are killed and it ends cancelled (exit 0 once stopped, 2 if it was not running)' },
+  runs: { name: 'runs', description: 'List runs, newest first: id, state (`damaged` for a run directory aad cannot read), start, duration, counts' },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
 } as const;
 

@@ -6,7 +6,8 @@ export default defineCommand({
   meta: COMMAND_META.resume,
   args: {
     ...runIdArg,
-    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks (and those a dead runner left running), and let the tasks waiting on them run' },
+    'failed-only': { type: 'boolean', description: 'Re-run only the failed tasks (and those a dead runner left running or a fail-fast cancelled), and let the tasks waiting on them run' },
+    'dry-run': { type: 'boolean', description: 'Show which tasks the resume would run (and which stay), and change nothing' },
     ...driveArgs,
   },
   async run({ args }) {
@@ -16,6 +17,7 @@ export default defineCommand({
       failedOnly: args['failed-only'] === true,
       maxParallel: args['max-parallel'],
       failFast: args['fail-fast'] === true,
+      dryRun: args['dry-run'] === true,
       json: args.json,
       quiet: args.quiet,
       home: args.home,
