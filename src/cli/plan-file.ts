@@ -1,7 +1,8 @@
 import { closeSync, constants, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { PlanReadError } from '../errors.js';
-import { compilePlan, type Plan } from '../plan/compile.js';
-import { parsePlanText } from '../plan/load.js';
+import { PlanInvalidError, PlanReadError, type PlanIssue } from '../errors.js';
+import { compilePlan, restrictPlan, type Plan } from '../plan/compile.js';
+import { describeUnset, interpolatePlan, type EnvSource, type UnsetVariable } from '../plan/interpolate.js';
+import { formatPath, parsePlanText } from '../plan/load.js';
 import type { PlanInput } from '../plan/types.gen.js';
 import { acceptPlanData, validatePlan } from '../plan/validate.js';
 import { fastParse } from '../plan/fast-load.js';
@@ -103,3 +104,27 @@ export function loadPlanFile(file: string): LoadedPlan {
   return loadPlanText(readPlanFile(file), file);
 }
 
+
+/**
+ * `plan` (the loaded plan, or a selection of it) with its `env` values interpolated from `env` (aad's own
+ * environment, when the run starts). An unset `${NAME}` without a default that reaches one of its tasks refuses
+ * the run: PlanInvalidError, positioned. The plan text (what plan.yaml keeps) is not touched.
+ */
+export function interpolateEnv(loaded: Pick<LoadedPlan, 'file' | 'text' | 'input'>, plan: Plan, env: EnvSource): Plan {
+  const r = interpolatePlan(loaded.input, env);
+  const unset = r.unset.filter((u) => u.tasks.some((id) => plan.byId.has(id)));
+  if (unset.length > 0) throw new PlanInvalidError(loaded.file, locateUnset(loaded, unset), loaded.text);
+  const full = compilePlan(r.input);
+  return restrictPlan({ ...full, interpolated: r.used }, [...plan.byId.keys()]);
+}
+
+/** The unset variables of the plan's `env` values, positioned: `aad validate` shows them as warnings. */
+export function unsetVariables(loaded: Pick<LoadedPlan, 'file' | 'text' | 'input'>, env: EnvSource): PlanIssue[] {
+  const { unset } = interpolatePlan(loaded.input, env);
+  return unset.length === 0 ? [] : locateUnset(loaded, unset);
+}
+
+function locateUnset(loaded: Pick<LoadedPlan, 'file' | 'text'>, unset: UnsetVariable[]): PlanIssue[] {
+  const doc = parsePlanText(loaded.text, loaded.file);
+  return unset.map((u) => ({ path: formatPath(u.path), message: describeUnset(u), ...doc.locate(u.path) }));
+}

@@ -10,7 +10,7 @@ import { selfOwner } from '../store/proc.js';
 import { loadRun, resolveRunId, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { parseMaxParallel } from './options.js';
-import { loadPlanText } from './plan-file.js';
+import { interpolateEnv, loadPlanText } from './plan-file.js';
 import { restrictPlan, type Plan } from '../plan/compile.js';
 
 /** Options of `aad resume`. */
@@ -39,8 +39,9 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     return 0;
   }
   const planText = readFileSync(run.paths.plan, 'utf8');
-  const full = loadPlanText(planText, run.paths.plan).plan;
-  const plan = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
+  const loaded = loadPlanText(planText, run.paths.plan);
+  const full = loaded.plan;
+  const plan = interpolateEnv(loaded, restrictPlan(full, run.state.order.filter((id) => full.byId.has(id))), process.env);
   warnIfPlanChanged(run.state.planPath, planText, mode === 'json');
 
   const reset = tasksToReset(plan, run.state, a.failedOnly);

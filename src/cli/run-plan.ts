@@ -9,7 +9,7 @@ import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
-import { loadPlanFile } from './plan-file.js';
+import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphText, historyOf } from './show-graph.js';
 
 /** Options of `aad run`, as given on the command line. */
@@ -31,12 +31,13 @@ export async function runPlan(a: RunArgs): Promise<number> {
   const maxParallelFlag = parseMaxParallel(a.maxParallel);
   const loaded = loadPlanFile(a.plan);
   const only = parseOnly(a.only, loaded.plan);
-  const plan = only ? restrictPlan(loaded.plan, only) : loaded.plan;
-  const maxParallel = effectiveParallel(maxParallelFlag, plan);
+  const selected = only ? restrictPlan(loaded.plan, only) : loaded.plan;
+  const maxParallel = effectiveParallel(maxParallelFlag, selected);
   if (a.dryRun) {
-    printOut(graphText(plan, maxParallel, historyOf(a.plan, a.home)));
+    printOut(graphText(selected, maxParallel, historyOf(a.plan, a.home)));
     return 0;
   }
+  const plan = interpolateEnv(loaded, selected, process.env);
   const planPath = realpathSync(resolve(a.plan));
   const workdir = resolve(a.workdir ?? dirname(planPath));
   try {

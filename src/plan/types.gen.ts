@@ -158,9 +158,9 @@ export interface Defaults {
   description?: Description;
 }
 /**
- * Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL) are masked as `***` in everything aad writes.
+ * Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.
  *
- * Example: `env: { NODE_ENV: production }`
+ * Examples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: "${CI_DEPLOY_TOKEN}", REGION: "${REGION:-eu-west-1}" }`
  */
 export interface Env {
   [k: string]: string | number | boolean;

@@ -129,6 +129,8 @@ describe('validatePlan: one problem of each kind, at its line', () => {
     ['env name with the AAD_ prefix', task('    env: { AAD_RUN_ID: x }'), '4:12  tasks[0].env.AAD_RUN_ID  invalid environment variable name "AAD_RUN_ID": names starting with AAD_ are reserved for aad'],
     ['defaults.env name with the AAD_ prefix', yaml('defaults:', '  env:', '    AAD_X: 1', 'tasks:', '  - id: a', '    cmd: x'), '3:5  defaults.env.AAD_X  invalid environment variable name "AAD_X": names starting with AAD_ are reserved for aad'],
     ['env name empty', task('    env: { "": x }'), '4:12  tasks[0].env.  a variable name may not be empty'],
+    ['env value with ${} (malformed interpolation)', task('    env: { A: "${}" }'), '4:15  tasks[0].env.A  "${}" is not a variable reference: write ${NAME} or ${NAME:-default}, NAME made of letters, digits and "_" (write "$$" for a literal "$")'],
+    ['defaults.env value with an unclosed ${', yaml('defaults:', '  env:', '    A: "x${HOME"', 'tasks:', '  - id: a', '    cmd: x'), '3:8  defaults.env.A  "${HOME" has no closing "}" (write "$$" for a literal "$")'],
     // Outputs
     ['outputs escaping with ..', task('    outputs: ["../secrets/*"]'), '4:15  tasks[0].outputs[0]  output pattern "../secrets/*" points outside the task\'s cwd: use a path relative to it, without ".."'],
     ['outputs absolute', task('    outputs: [dist, /etc/passwd]'), '4:21  tasks[0].outputs[1]  output pattern "/etc/passwd" points outside the task\'s cwd: use a path relative to it, without ".."'],
