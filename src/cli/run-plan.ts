@@ -9,7 +9,7 @@ import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
-import { interpolateEnv, loadPlanFile } from './plan-file.js';
+import { interpolateEnv, loadPlanFile, resolvePlanArg } from './plan-file.js';
 import { graphText, historyOf } from './show-graph.js';
 
 /** Options of `aad run`, as given on the command line. */
@@ -26,7 +26,8 @@ export interface RunArgs {
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
-export async function runPlan(a: RunArgs): Promise<number> {
+export async function runPlan(args: RunArgs): Promise<number> {
+  const a = { ...args, ...resolvePlanArg(args.plan, args.only) };
   const mode = consoleMode(a);
   const maxParallelFlag = parseMaxParallel(a.maxParallel);
   const loaded = loadPlanFile(a.plan);
@@ -40,11 +41,13 @@ export async function runPlan(a: RunArgs): Promise<number> {
   const plan = interpolateEnv(loaded, selected, process.env);
   const planPath = realpathSync(resolve(a.plan));
   const workdir = resolve(a.workdir ?? dirname(planPath));
+  let isDir: boolean;
   try {
-    if (!statSync(workdir).isDirectory()) throw new Error();
+    isDir = statSync(workdir).isDirectory();
   } catch {
     throw new UsageError(`--workdir ${a.workdir}: no such directory`);
   }
+  if (!isDir) throw new UsageError(`--workdir ${a.workdir}: not a directory (give the folder where the tasks run)`);
   const home = resolveHome(a.home);
   const now = new Date();
   let runId = newRunId(now);
