@@ -52,7 +52,7 @@ describe('interpolatePlan: a plan', () => {
     const r = interpolatePlan(input, { TOK: 't0k3n', API_KEY: 'k3y', WHO: 'me' });
     expect(r.unset).toEqual([]);
     expect(r.input.defaults).toEqual({ retries: 1, env: { REGION: 'eu', TOKEN: 't0k3n' } });
-    expect(r.input.tasks[1].env).toEqual({ KEY: 'k3y', USER: 'me' });
+    expect(r.input.tasks[1]!.env).toEqual({ KEY: 'k3y', USER: 'me' });
     expect(r.used).toEqual({ REGION: 'eu', TOK: 't0k3n', API_KEY: 'k3y', WHO: 'me' });
   });
 
