@@ -9,7 +9,8 @@ import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
-import { interpolateEnv, loadPlanFile, resolvePlanArg } from './plan-file.js';
+import { resolvePlanArg } from './plan-arg.js';
+import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphText, historyOf } from './show-graph.js';
 
 /** Options of `aad run`, as given on the command line. */
