@@ -26,10 +26,7 @@ export function checkFlags(cmd: CommandDef<ArgsDef>, name: string | undefined, r
       continue;
     }
     const flag = a.replace(/^--?/, '').split('=')[0]!;
-    if (!known.has(flag)) {
-      const hint = suggest(flag, [...known].filter((k) => !k.startsWith('no-')));
-      throw new UsageError(`unknown flag "${a.split('=')[0]}" for \`aad${name ? ' ' + name : ''}\`${hint ? ` (did you mean "--${hint}"?)` : ''}; see \`aad${name ? ' ' + name : ''} --help\``);
-    }
+    if (!known.has(flag)) throw unknownFlag(a, name, [...known].filter((k) => !k.startsWith('no-')));
     if (stringFlags.has(flag) && !a.includes('=')) {
       if (i + 1 >= rest.length || rest[i + 1]!.startsWith('--')) throw new UsageError(`flag "${a}" needs a value`);
       i++;
@@ -46,4 +43,11 @@ export function unknownCommand(name: string, names: string[]): UsageError {
 /** The error for flags without a command. */
 export function noCommand(): UsageError {
   return new UsageError('no command given; see `aad --help`');
+}
+
+/** The error for a flag `arg` that `aad NAME` does not take, with the closest of `known` suggested. */
+export function unknownFlag(arg: string, name: string | undefined, known: string[]): UsageError {
+  const hint = suggest(arg.replace(/^--?/, '').split('=')[0]!, known);
+  const cmd = `aad${name ? ' ' + name : ''}`;
+  return new UsageError(`unknown flag "${arg.split('=')[0]}" for \`${cmd}\`${hint ? ` (did you mean "--${hint}"?)` : ''}; see \`${cmd} --help\``);
 }

@@ -32,7 +32,7 @@ export interface DriveOptions {
 
 /** Runs (or resumes) a run in this process: signals cancel it, the console shows it; resolves with the exit code. */
 export async function drive(o: DriveOptions): Promise<number> {
-  const secrets = secretValues(process.env, ...o.plan.tasks.map((t) => t.env));
+  const secrets = secretValues(process.env, o.plan.interpolated, ...o.plan.tasks.map((t) => t.env));
   const redactions = [...secrets, ...secrets.map((s) => JSON.stringify(s).slice(1, -1)).filter((s) => !secrets.includes(s))];
   const clock = Date.now;
   const journal = new Journal(o.paths.events, clock, redactions.length ? (l) => maskText(l, redactions) : undefined);

@@ -2,6 +2,7 @@ import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef }
 import { readFileSync } from 'node:fs';
 import { packageRoot } from './package-files.js';
 import { COMMAND_META, commands } from './commands/index.js';
+import { findCommandWord, isCommandFlag, SWITCH_FLAGS, VALUE_FLAGS } from './command-flags.js';
 // Only what `aad --help` needs is imported here; the rest loads when used (start-up time).
 
 /** The package version, read only when shown (--version, help). */
@@ -25,11 +26,17 @@ const mainHelp = defineCommand({
 });
 
 async function resolve(rawArgs: string[]): Promise<{ cmd: CommandDef<ArgsDef>; name?: string; rest: string[] }> {
-  const idx = rawArgs.findIndex((a) => !a.startsWith('-'));
+  const idx = findCommandWord(rawArgs);
   if (idx === -1) return { cmd: root as CommandDef<ArgsDef>, rest: rawArgs };
   const name = rawArgs[idx]!;
   const load = commands[name];
-  if (!load) throw (await import('./check-flags.js')).unknownCommand(name, Object.keys(commands));
+  if (!load) {
+    const { unknownCommand, unknownFlag } = await import('./check-flags.js');
+    // `aad --hme DIR run`: the word taken for a command may be the value of a mistyped flag.
+    const bad = rawArgs.slice(0, idx).find((a) => a.startsWith('-') && !isCommandFlag(a));
+    if (bad) throw unknownFlag(bad, undefined, [...VALUE_FLAGS, ...SWITCH_FLAGS].filter((f) => f.length > 1));
+    throw unknownCommand(name, Object.keys(commands));
+  }
   const mod = await load();
   return { cmd: mod as CommandDef<ArgsDef>, name, rest: [...rawArgs.slice(0, idx), ...rawArgs.slice(idx + 1)] };
 }
@@ -59,6 +66,8 @@ async function cli(rawArgs: string[]): Promise<void> {
     return;
   }
   const { checkFlags, noCommand } = await import('./check-flags.js');
+  // Flags that some command takes, given without any command: the command is what is missing.
+  if (!name && rest.filter((a) => a.startsWith('-')).every(isCommandFlag)) throw noCommand();
   checkFlags(cmd, name, rest);
   if (!name) throw noCommand();
   await runCommand(cmd, { rawArgs: rest });

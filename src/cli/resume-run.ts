@@ -12,7 +12,7 @@ import { loadRun, resolveRunId, writeRunnerFile, type LoadedRun } from '../store
 import { consoleMode, drive } from './drive.js';
 import { workTreesOf } from './work-trees.js';
 import { parseMaxParallel } from './options.js';
-import { loadPlanText } from './plan-file.js';
+import { interpolateEnv, loadPlanText } from './plan-file.js';
 import { warnUnknownEvents } from './unknown-events.js';
 import { restrictPlan, type Plan } from '../plan/compile.js';
 
@@ -45,17 +45,19 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     return 0;
   }
   const planText = readPlanCopy(run);
-  const full = loadPlanText(planText, run.paths.plan).plan;
-  const plan = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
+  const loaded = loadPlanText(planText, run.paths.plan);
+  const full = loaded.plan;
+  const selected = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
   warnIfPlanChanged(run.state.planPath, planText, mode === 'json');
 
-  const reset = tasksToReset(plan, run.state, a.failedOnly, failFastCancels(run.events));
+  const reset = tasksToReset(selected, run.state, a.failedOnly, failFastCancels(run.events));
   if (a.dryRun) {
     // Nothing is claimed, written or reaped: the leftovers are only counted.
     const leftovers = run.live === 'interrupted' ? countLeftovers(run.state) : null;
     printOut(mode === 'json' ? JSON.stringify(resumePreviewJson(run.state, run.live, a.failedOnly, reset, leftovers), null, 2) : resumePreviewText(run.state, run.live, a.failedOnly, reset, leftovers));
     return 0;
   }
+  const plan = interpolateEnv(loaded, selected, process.env);
   const { holds } = await workTreesOf(plan, run.state.workdir);
   const owner = selfOwner();
   const maxParallel = maxParallelFlag ?? run.state.maxParallel;

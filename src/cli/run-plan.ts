@@ -9,7 +9,8 @@ import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
-import { loadPlanFile } from './plan-file.js';
+import { resolvePlanArg } from './plan-arg.js';
+import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphText, historyOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
 
@@ -27,24 +28,28 @@ export interface RunArgs {
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
-export async function runPlan(a: RunArgs): Promise<number> {
+export async function runPlan(args: RunArgs): Promise<number> {
+  const a = { ...args, ...resolvePlanArg(args.plan, args.only) };
   const mode = consoleMode(a);
   const maxParallelFlag = parseMaxParallel(a.maxParallel);
   const loaded = loadPlanFile(a.plan);
   const only = parseOnly(a.only, loaded.plan);
-  const plan = only ? restrictPlan(loaded.plan, only) : loaded.plan;
-  const maxParallel = effectiveParallel(maxParallelFlag, plan);
+  const selected = only ? restrictPlan(loaded.plan, only) : loaded.plan;
+  const maxParallel = effectiveParallel(maxParallelFlag, selected);
   if (a.dryRun) {
-    printOut(graphText(plan, maxParallel, historyOf(a.plan, a.home)));
+    printOut(graphText(selected, maxParallel, historyOf(a.plan, a.home)));
     return 0;
   }
+  const plan = interpolateEnv(loaded, selected, process.env);
   const planPath = realpathSync(resolve(a.plan));
   const workdir = resolve(a.workdir ?? dirname(planPath));
+  let isDir: boolean;
   try {
-    if (!statSync(workdir).isDirectory()) throw new Error();
+    isDir = statSync(workdir).isDirectory();
   } catch {
     throw new UsageError(`--workdir ${a.workdir}: no such directory`);
   }
+  if (!isDir) throw new UsageError(`--workdir ${a.workdir}: not a directory (give the folder where the tasks run)`);
   const { holds } = await workTreesOf(plan, workdir);
   const home = resolveHome(a.home);
   const now = new Date();

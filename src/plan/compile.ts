@@ -50,6 +50,8 @@ export interface Plan {
   remaining: number[];
   /** The longest path, as task indices. */
   critical: number[];
+  /** Variables of aad's environment that `env` values were interpolated from, with the values they gave (see interpolate.ts). */
+  interpolated?: Record<string, string>;
 }
 
 const DEFAULT_KILL_GRACE_SEC = 5;
@@ -80,7 +82,7 @@ export function restrictPlan(plan: Plan, ids: readonly string[]): Plan {
   return buildPlan(plan, tasks);
 }
 
-type PlanMeta = Pick<Plan, 'goal' | 'artifactsDir' | 'maxParallel' | 'onEscalation'>;
+type PlanMeta = Pick<Plan, 'goal' | 'artifactsDir' | 'maxParallel' | 'onEscalation' | 'interpolated'>;
 
 function buildPlan(meta: PlanMeta, tasks: Task[]): Plan {
   const byId = new Map(tasks.map((t) => [t.id, t]));
@@ -90,6 +92,7 @@ function buildPlan(meta: PlanMeta, tasks: Task[]): Plan {
     artifactsDir: meta.artifactsDir,
     maxParallel: meta.maxParallel,
     onEscalation: meta.onEscalation,
+    ...(meta.interpolated ? { interpolated: meta.interpolated } : {}),
     tasks,
     byId,
     dag,

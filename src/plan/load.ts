@@ -75,6 +75,11 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
   if (depth > MAX_DEPTH) {
     throw new PlanInvalidError(file, [{ path: '', message: `the document is nested ${depth} levels deep; at most ${MAX_DEPTH} are allowed`, line: 1, col: 1 }], source);
   }
+  const loop = findSelfAlias(doc);
+  if (loop) {
+    const message = `the alias "*${loop.name}" lies inside the node its anchor "&${loop.name}" names: a YAML alias may not contain itself`;
+    throw new PlanInvalidError(file, [{ path: '', message, ...pos(loop.offset), length: loop.name.length + 1 }], source);
+  }
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES });
@@ -120,6 +125,22 @@ export function parsePlanText(source: string, file: string): LoadedDocument {
     return { ...p, length: Math.max(1, span) };
   };
   return { file, source, data, locate };
+}
+
+/** The first alias that refers to a node holding it (`a: &a [*a]`): yaml would build a circular value that overflows the stack later. */
+function findSelfAlias(doc: Document.Parsed): { name: string; offset: number } | undefined {
+  let found: { name: string; offset: number } | undefined;
+  yaml().visit(doc, {
+    Alias: (_key, node, path) => {
+      const target = node.resolve(doc);
+      if (target && path.includes(target)) {
+        found = { name: node.source, offset: node.range?.[0] ?? 0 };
+        return yaml().visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The deepest nesting of collections in yaml's CST and where it starts. */

@@ -12,14 +12,16 @@ export interface SchemaProblem {
 /** Turns ajv's errors (with `verbose`) into one problem each, in words; branch noise of `anyOf` is folded into one message. */
 export function explainSchemaErrors(errors: readonly ErrorObject[]): SchemaProblem[] {
   const anyOfPaths = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
+  const { promoted, replaced } = pickAnyOfBranches(errors);
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   // An empty id or name also fails its pattern: "must not be empty" says it all.
   const empty = new Set(errors.filter((e) => e.keyword === 'minLength').map((e) => `${e.instancePath}|${e.propertyName ?? ''}`));
   for (const e of errors) {
     if (e.keyword === 'pattern' && empty.has(`${e.instancePath}|${e.propertyName ?? ''}`)) continue;
-    // Errors inside the branches of an anyOf are summed up by the anyOf error itself.
-    if (e.keyword !== 'anyOf' && anyOfPaths.some((p) => e.schemaPath.startsWith(p + '/'))) continue;
+    // Errors inside the branches of an anyOf are summed up by the anyOf error itself, unless they say more.
+    if (replaced.has(e)) continue;
+    if (e.keyword !== 'anyOf' && !promoted.has(e) && anyOfPaths.some((p) => e.schemaPath.startsWith(p + '/'))) continue;
     if (e.keyword === 'propertyNames') continue; // its inner error (pattern/minLength on the name) says more
     const problem = explainOne(e);
     const key = `${problem.path.join('\0')}|${problem.message}`;
@@ -28,6 +30,32 @@ export function explainSchemaErrors(errors: readonly ErrorObject[]): SchemaProbl
     out.push(problem);
   }
   return out;
+}
+
+/**
+ * The anyOf errors better told by their branch's own errors: when the value has the type of exactly one branch
+ * (a list for `cmd: [ls, {a: 1}]`) and that branch failed only on its items or on a maximum, those errors point
+ * at the bad item (`cmd[1]`) or name the limit, where the anyOf would only say "not a list".
+ */
+function pickAnyOfBranches(errors: readonly ErrorObject[]): { promoted: Set<ErrorObject>; replaced: Set<ErrorObject> } {
+  const promoted = new Set<ErrorObject>();
+  const replaced = new Set<ErrorObject>();
+  for (const a of errors) {
+    if (a.keyword !== 'anyOf') continue;
+    const inner = errors.filter(
+      (e) => e !== a && e.schemaPath.startsWith(a.schemaPath + '/') && (e.instancePath === a.instancePath || e.instancePath.startsWith(a.instancePath + '/')),
+    );
+    const branchOf = (e: ErrorObject) => e.schemaPath.slice(a.schemaPath.length + 1).split('/')[0]!;
+    const wrongType = new Set(inner.filter((e) => e.keyword === 'type' && e.schemaPath === `${a.schemaPath}/${branchOf(e)}/type`).map(branchOf));
+    const matched = [...new Set(inner.map(branchOf))].filter((b) => !wrongType.has(b));
+    if (matched.length !== 1) continue;
+    const own = inner.filter((e) => branchOf(e) === matched[0]);
+    if (own.every((e) => e.instancePath !== a.instancePath || e.keyword === 'maximum')) {
+      own.forEach((e) => promoted.add(e));
+      replaced.add(a);
+    }
+  }
+  return { promoted, replaced };
 }
 
 function explainOne(e: ErrorObject): SchemaProblem {
@@ -56,11 +84,12 @@ function explainOne(e: ErrorObject): SchemaProblem {
     case 'const':
       return { path, target: 'value', message: `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${got}` };
     case 'minimum':
-    case 'exclusiveMinimum':
-    case 'maximum': {
+    case 'exclusiveMinimum': {
       const { comparison, limit } = e.params as { comparison: string; limit: number };
       return { path, target: 'value', message: `must be a number ${comparison} ${limit}, not ${got}` };
     }
+    case 'maximum':
+      return { path, target: 'value', message: `must be at most ${(e.params as { limit: number }).limit}, not ${got}` };
     case 'minItems':
       return { path, target: 'value', message: last === 'tasks' ? 'must list at least one task' : 'must not be an empty list' };
     case 'minLength':

@@ -42,7 +42,7 @@ export type RetryBackoffSec = number | [number, ...number[]];
  */
 export type Outputs = string[];
 /**
- * Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree before the first attempt and restores the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`. Default: none.
+ * Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.
  *
  * Examples: `rollback: ./undo.sh`, `rollback: git`
  */
@@ -158,9 +158,9 @@ export interface Defaults {
   description?: Description;
 }
 /**
- * Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL) are masked as `***` in everything aad writes.
+ * Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.
  *
- * Example: `env: { NODE_ENV: production }`
+ * Examples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: "${CI_DEPLOY_TOKEN}", REGION: "${REGION:-eu-west-1}" }`
  */
 export interface Env {
   [k: string]: string | number | boolean;

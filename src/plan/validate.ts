@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import { PlanInvalidError, type PlanIssue } from '../errors.js';
 import { findCycles } from '../graph/dag.js';
 import { formatPath, type DocPath, type LoadedDocument } from './load.js';
+import { findTemplateErrors } from './interpolate.js';
 import { explainSchemaErrors } from './schema-messages.js';
 import { didYouMean } from './suggest.js';
 import type { PlanInput } from './types.gen.js';
@@ -30,7 +31,7 @@ export function acceptPlanData(data: unknown): PlanInput | undefined {
   return findProblems(data).length === 0 ? (data as PlanInput) : undefined;
 }
 
-/** Every problem of the plan data: schema, semantics, NUL characters. */
+/** Every problem of the plan data: schema, semantics, NUL characters, malformed `${…}` in env values. */
 function findProblems(data: unknown): Problem[] {
   const problems: Problem[] = [];
   if (data === null || data === undefined) {
@@ -40,6 +41,7 @@ function findProblems(data: unknown): Problem[] {
   }
   problems.push(...checkSemantics(data));
   problems.push(...findNul(data, []));
+  problems.push(...findTemplateErrors(data));
   return problems;
 }
 

@@ -170,6 +170,20 @@ describe('parsePlanText: hostile input is refused fast, with a PlanInvalidError'
     expect(ms).toBeLessThan(1000);
   });
 
+  it.each([
+    ['in an x- key', yaml('x-a: &a [*a]', 'tasks:', '  - { id: a, cmd: ls }'), '1:10'],
+    ['in a task', yaml('tasks:', '  - id: a', '    cmd: ls', '    env: &e { A: *e }'), '4:18'],
+    ['through a nested anchor', yaml('tasks: &t', '  - &u [*t]'), '2:9'],
+    ['as a merge key', yaml('tasks:', '  - &m { id: a, cmd: ls, <<: *m }'), '2:30'],
+  ])('refuses an alias that refers to itself (%s), at the alias, instead of overflowing the stack', (_name, text, at) => {
+    const name = /\*(\w)/.exec(text)![1]!;
+    expect(brief(refusal(text).issues)).toEqual([`${at} the alias "*${name}" lies inside the node its anchor "&${name}" names: a YAML alias may not contain itself`]);
+  });
+
+  it('takes an alias to a redefined anchor of the same name for the newest one (no false loop)', () => {
+    expect(parsePlanText(yaml('x: &a [&a 1, *a]', 'tasks: []'), 'aad.yaml').data).toEqual({ x: [1, 1], tasks: [] });
+  });
+
   it('refuses many aliases to one big list', () => {
     const big = `big: &big [${Array.from({ length: 1000 }, (_, i) => `x${i}`).join(', ')}]`;
     const text = yaml(big, `tasks: [${Array(500).fill('*big').join(', ')}]`);

@@ -5,7 +5,7 @@ import { driveArgs, planArg, onlyArgs, onlyOf } from '../shared-args.js';
 export default defineCommand({
   meta: COMMAND_META.run,
   args: {
-    ...planArg,
+    plan: { ...planArg.plan, description: 'Plan file; or task ids of ./aad.yaml (`aad run build` runs as `--only build`)' },
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
     ...onlyArgs('Run only'),
     'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`) and run nothing' },

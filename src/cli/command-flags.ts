@@ -1,0 +1,26 @@
+/**
+ * Flags of aad's commands that take a value (`--home DIR`), known before any command is loaded: the top level
+ * skips their values when it looks for the command word, so `aad --home DIR run` runs and `aad --home DIR` says
+ * that no command was given. test/cli/command-flags.test.ts holds these lists equal to the commands' own flags.
+ */
+export const VALUE_FLAGS: ReadonlySet<string> = new Set(['home', 'workdir', 'only', 'specs', 'max-parallel', 'task', 'attempt', 'tail']);
+
+/** Flags of aad's commands that take no value (with their one-letter aliases). */
+export const SWITCH_FLAGS: ReadonlySet<string> = new Set(['dry-run', 'fail-fast', 'failed-only', 'follow', 'f', 'json', 'quiet']);
+
+/** Where the command word is in the arguments (values of value flags skipped), or -1 when there is none. */
+export function findCommandWord(rawArgs: readonly string[]): number {
+  for (let i = 0; i < rawArgs.length; i++) {
+    const a = rawArgs[i]!;
+    if (a === '--') return -1;
+    if (!a.startsWith('-')) return i;
+    if (!a.includes('=') && VALUE_FLAGS.has(a.replace(/^--?/, ''))) i++;
+  }
+  return -1;
+}
+
+/** Whether `arg` (`--home`, `--json=…`, `-f`) is a flag of some command. */
+export function isCommandFlag(arg: string): boolean {
+  const name = arg.replace(/^--?/, '').split('=')[0]!.replace(/^no-/, '');
+  return VALUE_FLAGS.has(name) || SWITCH_FLAGS.has(name);
+}
