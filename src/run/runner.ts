@@ -8,7 +8,7 @@ import { decide, decideOutcome, type Action, type AttemptResult } from './decide
 import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
 import type { FailureEffects } from './failure.js';
 import type { Spawner, TaskProcess } from './process.js';
-import { countStates, reduce, type RunState } from './reduce.js';
+import { countStates, reduce, type RunState, type TaskRun } from './reduce.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
 export interface RunnerOptions {
@@ -84,9 +84,9 @@ export class Runner {
     for (const p of this.procs.values()) p.kill();
   }
 
-  /** Appends an event (queued until the next flush), folds it and tells the subscribers. */
-  emit(body: RunEventBody): RunEvent {
-    const e = this.o.journal.append(body);
+  /** Appends an event (queued until the next flush; stamped `atMs`, else now), folds it and tells the subscribers. */
+  emit(body: RunEventBody, atMs?: number): RunEvent {
+    const e = this.o.journal.append(body, atMs);
     reduce(this.o.state, e);
     this.o.onEvent(e);
     return e;
@@ -251,30 +251,40 @@ export class Runner {
       duration_ms: result.durationMs,
     };
     switch (verdict.kind) {
-      case 'succeed':
+      case 'succeed': {
         await this.o.failure.collect(this, task);
-        this.emit({ event: 'task_succeeded', ...end, reason: 'succeeded' });
+        const at = this.o.clock();
+        this.emit({ event: 'task_succeeded', ...end, duration_ms: this.taskDuration(run, at), reason: 'succeeded' }, at);
         break;
+      }
       case 'retry':
         this.emit({ event: 'task_retrying', ...end, reason: verdict.reason, delay_ms: verdict.delayMs });
         this.escalate(task, 'warning', `attempt ${attempt} failed (${verdict.reason}); retrying in ${verdict.delayMs / 1000}s`, attempt);
         break;
-      case 'fail':
+      case 'fail': {
         await this.o.failure.collect(this, task);
-        this.emit({ event: 'task_failed', ...end, reason: verdict.reason, attempts: run.attempts - run.budgetBase });
+        const at = this.o.clock();
+        // Attempts over the whole run (resumes included): the number the console, the summary and status show.
+        this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason, attempts: run.attempts }, at);
         this.o.journal.flush();
-        {
-          const note = verdict.rollback ? await this.o.failure.rollback(this, task) : undefined;
-          const n = run.attempts - run.budgetBase;
-          this.escalate(task, 'error', `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}${note ? `. ${note}` : ''}`, attempt);
-        }
+        const note = verdict.rollback ? await this.o.failure.rollback(this, task) : undefined;
+        const n = run.attempts;
+        this.escalate(task, 'error', `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}${note ? `. ${note}` : ''}`, attempt);
         break;
-      case 'cancelled':
+      }
+      case 'cancelled': {
         await this.o.failure.collect(this, task);
-        this.emit({ event: 'task_cancelled', ...end, reason: verdict.reason });
+        const at = this.o.clock();
+        this.emit({ event: 'task_cancelled', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason }, at);
         if (verdict.rollback) await this.o.failure.rollback(this, task);
         break;
+      }
     }
+  }
+
+  /** A task's duration when it ends at `at`: from its first start in this session, as `reduce` folds it from the same timestamps. */
+  private taskDuration(run: TaskRun, at: number): number {
+    return run.startedAt === null ? 0 : Math.max(0, at - Date.parse(run.startedAt));
   }
 
   /** Records an escalation: the event, the task's escalation file, the hook. */

@@ -26,9 +26,9 @@ export class Journal {
     }
   }
 
-  /** Stamps and queues an event; it reaches the file at the next flush. Returns the event as written. */
-  append(body: RunEventBody): RunEvent {
-    const event = { v: 1, ts: new Date(this.clock()).toISOString(), ...body } as RunEvent;
+  /** Stamps (with `atMs`, else the clock) and queues an event; it reaches the file at the next flush. Returns the event as written. */
+  append(body: RunEventBody, atMs: number = this.clock()): RunEvent {
+    const event = { v: 1, ts: new Date(atMs).toISOString(), ...body } as RunEvent;
     const raw = JSON.stringify(event);
     const line = this.redact(raw);
     this.pending.push(line);
