@@ -128,6 +128,12 @@ export class ConsoleReporter {
     this.out.write(summaryText(state, exitCode, this.paint, this.clock()) + '\n');
   }
 
+  /** Stops the live line without a summary (a run stopped by an I/O error is not over). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.clearStatus();
+  }
+
   private flushPartial(task: string): void {
     const rest = this.partial.get(task);
     if (rest) this.write(this.bytePrefix(task) + this.clean(rest) + '\n');

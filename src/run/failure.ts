@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { refusedWrite } from '../errors.js';
 import type { Task } from '../plan/compile.js';
 import { absoluteFrom } from '../store/paths.js';
 import { buildEscalation, recordEscalation, runEscalationHook } from './escalation.js';
@@ -109,6 +110,9 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       try {
         recordEscalation(runner.paths.escalations(task.id), record);
       } catch (err) {
+        // A full or read-only disk stops the run (the runner's I/O error); anything else is reported.
+        const io = refusedWrite(err, runner.paths.escalations(task.id));
+        if (io) throw io;
         notice(`cannot write escalation record for ${task.id}: ${(err as Error).message}`);
       }
       if (opts.onEscalationHook) {

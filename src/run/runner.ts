@@ -1,13 +1,14 @@
+import { closeSync } from 'node:fs';
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
-import { unreachable } from '../errors.js';
+import { IoError, refusedWrite, unreachable } from '../errors.js';
 import { AttemptLogs } from '../store/attempt-logs.js';
 import type { RunPaths } from '../store/paths.js';
 import { absoluteFrom } from '../store/paths.js';
 import { decide, decideOutcome, type Action, type AttemptResult } from './decide.js';
 import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
 import type { FailureEffects } from './failure.js';
-import type { Spawner, TaskProcess } from './process.js';
+import type { AttemptDone, Spawner, TaskProcess } from './process.js';
 import { countStates, reduce, type RunState, type TaskRun } from './reduce.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
@@ -54,6 +55,9 @@ export class Runner {
   private ticking = false;
   private again = false;
   private finished: ((o: RunOutcome) => void) | undefined;
+  private failed: ((err: IoError) => void) | undefined;
+  /** Set when a write of the run failed: the run stops where it is, to be resumed (see `abort`). */
+  private ioError: IoError | undefined;
   private readonly baseEnv: Record<string, string> = {};
 
   constructor(private readonly o: RunnerOptions) {
@@ -65,9 +69,12 @@ export class Runner {
     return this.o.state;
   }
 
-  /** Runs until nothing can progress; resolves with the run's exit code. */
+  /** Runs until nothing can progress; resolves with the run's exit code, or rejects with the IoError that stopped it. */
   run(): Promise<RunOutcome> {
-    const done = new Promise<RunOutcome>((resolve) => (this.finished = resolve));
+    const done = new Promise<RunOutcome>((resolve, reject) => {
+      this.finished = resolve;
+      this.failed = reject;
+    });
     this.tick();
     return done;
   }
@@ -86,6 +93,8 @@ export class Runner {
 
   /** Appends an event (queued until the next flush; stamped `atMs`, else now), folds it and tells the subscribers. */
   emit(body: RunEventBody, atMs?: number): RunEvent {
+    // A run stopped by an I/O error records nothing more: the journal keeps it running, to be resumed.
+    if (this.ioError) return { v: 1, ts: new Date(atMs ?? this.o.clock()).toISOString(), ...body } as RunEvent;
     const e = this.o.journal.append(body, atMs);
     reduce(this.o.state, e);
     this.o.onEvent(e);
@@ -93,6 +102,7 @@ export class Runner {
   }
 
   private tick(): void {
+    if (this.ioError) return;
     if (this.ticking) {
       this.again = true;
       return;
@@ -102,7 +112,9 @@ export class Runner {
       do {
         this.again = false;
         this.step();
-      } while (this.again);
+      } while (this.again && !this.ioError);
+    } catch (err) {
+      this.abortOn(err);
     } finally {
       this.ticking = false;
     }
@@ -154,8 +166,41 @@ export class Runner {
     clearTimeout(this.wakeTimer);
     await Promise.allSettled([...this.busy]);
     await this.logs.dropUnused();
-    this.o.journal.sync();
-    this.finished?.({ state: this.o.state, exitCode });
+    try {
+      this.o.journal.sync();
+    } catch (err) {
+      this.abortOn(err);
+    }
+    if (!this.ioError) this.finished?.({ state: this.o.state, exitCode });
+  }
+
+  /** Stops the run for an I/O error (a bug is thrown on). */
+  private abortOn(err: unknown): void {
+    const io = refusedWrite(err);
+    if (!io) throw err;
+    this.abort(io);
+  }
+
+  /**
+   * A write of the run failed (a full disk, a read-only home): aad's failure, never a task's. The running tasks
+   * are stopped as a cancel stops them, what the journal still takes is flushed, and nothing more is recorded:
+   * no task ends failed or cancelled and no run_finished is written, so the run folds to running with a dead
+   * runner, `status` says interrupted, and `resume` re-runs the tasks that were running.
+   */
+  private abort(err: IoError): void {
+    if (this.ioError) return;
+    try {
+      this.o.journal.flush();
+    } catch {
+      /* the journal is what failed: it keeps what it had written */
+    }
+    this.ioError = err;
+    clearTimeout(this.wakeTimer);
+    for (const [id, p] of this.procs) {
+      this.stopping.add(id);
+      p.stop();
+    }
+    void Promise.allSettled([...this.busy]).then(() => this.failed?.(err));
   }
 
   private armWake(at: number | null): void {
@@ -189,24 +234,42 @@ export class Runner {
   private async launch(task: Task, attempt: number): Promise<void> {
     let result: AttemptResult;
     try {
-      result = await this.attempt(task, attempt);
+      const done = await this.attempt(task, attempt);
+      if (done.ioError) this.abort(done.ioError);
+      result = done;
     } catch (err) {
-      // Preparing the attempt failed (its log folder, the git snapshot…): a failed attempt, not a crash.
+      const io = refusedWrite(err, (err as NodeJS.ErrnoException).path === undefined ? this.o.paths.attemptLog(task.id, attempt) : undefined);
+      if (io) {
+        // Its log (or the journal) refused a write: the run stops; a process already spawned is stopped with it.
+        this.abort(io);
+        await this.procs.get(task.id)?.done;
+      }
+      // Preparing the attempt failed (the git snapshot, a spawn that threw…): a failed attempt, not a crash.
       result = { exitCode: null, signal: null, timedOut: false, spawnError: (err as Error).message, stopped: false, durationMs: 0 };
     }
     this.procs.delete(task.id);
     this.stopping.delete(task.id);
-    await this.settle(task, attempt, result);
+    // An attempt cut short by aad's own I/O error is not the task's: it stays running in the journal, to be re-run.
+    if (this.ioError) return;
+    try {
+      await this.settle(task, attempt, result);
+    } catch (err) {
+      this.abortOn(err);
+    }
     // The tick writes these events (with its own decision's) before it acts: one write instead of two.
     this.tick();
   }
 
-  private async attempt(task: Task, attempt: number): Promise<AttemptResult> {
+  private async attempt(task: Task, attempt: number): Promise<AttemptDone> {
     await this.logs.dir(task.id);
     const run = this.o.state.tasks.get(task.id)!;
     if (attempt === run.budgetBase + 1) await this.o.failure.beforeFirstAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
     const logFd = await this.logs.open(task.id, attempt);
+    if (this.ioError) {
+      closeSync(logFd);
+      return { exitCode: null, signal: null, timedOut: false, stopped: true, durationMs: 0, killedHard: false };
+    }
     const onOutput = this.o.onOutput;
     const proc = this.o.spawn({
       cmd: task.cmd,
@@ -289,8 +352,9 @@ export class Runner {
 
   /** Records an escalation: the event, the task's escalation file, the hook. */
   escalate(task: Task, level: EscalationLevel, reason: string, attempt: number | null): void {
+    if (this.ioError) return;
     this.emit({ event: 'escalation', task: task.id, level, reason });
-    this.track(this.o.failure.escalate(this, task, level, reason, attempt));
+    this.track(this.o.failure.escalate(this, task, level, reason, attempt).catch((err: unknown) => this.abortOn(err)));
   }
 
   /** The run directory's paths. */
