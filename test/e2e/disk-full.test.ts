@@ -74,7 +74,7 @@ const FILLS_THE_DISK = `tasks:
     cmd: "sleep 4; echo done"
 `;
 
-describe.concurrent.skipIf(!canMount)('a full or read-only disk (tmpfs homes; needs root to mount them)', () => {
+describe.skipIf(!canMount).concurrent('a full or read-only disk (tmpfs homes; needs root to mount them)', () => {
   for (const mode of ['--quiet', 'console'] as const) {
     it(`${mode}: a task that fills the disk stops the run with exit 1 and the I/O error; no task failed; resume finishes it once there is room`, async ({ expect }) => {
       const ws = workspace(FILLS_THE_DISK, 'size=256k');
