@@ -108,6 +108,24 @@ describe.skipIf(!canMount).concurrent('a full or read-only disk (tmpfs homes; ne
     });
   }
 
+  it('an output too big for the run directory: exit 1 naming the artifact, the task not marked at all; resume collects it', async ({ expect }) => {
+    const ws = workspace(`tasks:
+  - id: gen
+    cmd: "head -c 400000 /dev/zero > big.bin"
+    outputs: [big.bin]
+`, 'size=256k');
+    const r = await ws.cli('run', '--quiet');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`aad: cannot write ${ws.runDir()}/artifacts/gen/big.bin: no space left on device\n`);
+    const st = await ws.status();
+    expect(st.state).toBe('interrupted');
+    expect(st.tasks.map((t) => [t.id, t.state, t.attempts])).toEqual([['gen', 'running', 1]]);
+    remount(ws.mnt, 'size=8m');
+    expect((await ws.cli('resume', '--quiet')).code).toBe(0);
+    expect((await ws.status()).tasks[0]).toMatchObject({ state: 'succeeded', attempts: 2, artifacts: ['big.bin'] });
+    expect(fs.statSync(path.join(ws.runDir(), 'artifacts', 'gen', 'big.bin')).size).toBe(400000);
+  });
+
   it('a home on a read-only file system at run start: exit 1 naming the folder it could not make, no "internal error"', async ({ expect }) => {
     const ws = workspace('tasks:\n  - id: a\n    cmd: "true"\n', 'ro,size=16k');
     const inside = await ws.cli('run');
