@@ -126,6 +126,21 @@ describe.skipIf(!canMount).concurrent('a full or read-only disk (tmpfs homes; ne
     expect(fs.statSync(path.join(ws.runDir(), 'artifacts', 'gen', 'big.bin')).size).toBe(400000);
   });
 
+  it('an escalation record the full disk refuses: exit 1 naming it (the task had failed on its own, and says so)', async ({ expect }) => {
+    // The task fills the home itself, then fails; its journal line still fits in the journal's last page.
+    const ws = workspace(`tasks:
+  - id: bad
+    cmd: "head -c 400000 /dev/zero > \\"$AAD_RUN_DIR/filler\\" 2>/dev/null; exit 3"
+`, 'size=256k');
+    const r = await ws.cli('run');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`aad: cannot write ${ws.runDir()}/escalations/bad.json: no space left on device\n`);
+    expect(r.stdout).toContain('bad │ ✗ failed: exit code 3 after 1 attempt in ');
+    const st = await ws.status();
+    expect(st.state).toBe('interrupted');
+    expect(st.tasks[0]).toMatchObject({ state: 'failed', attempts: 1, reason: 'exit code 3' });
+  });
+
   it('a home on a read-only file system at run start: exit 1 naming the folder it could not make, no "internal error"', async ({ expect }) => {
     const ws = workspace('tasks:\n  - id: a\n    cmd: "true"\n', 'ro,size=16k');
     const inside = await ws.cli('run');
