@@ -122,17 +122,22 @@ export const spawnTask: Spawner = (req) => {
 
   /** Set when the log could not be written: the attempt is stopped, and its output read on and dropped so that it can end. */
   let ioError: IoError | undefined;
-  const write = (chunk: Buffer): boolean => {
-    if (chunk.length === 0 || ioError) return true;
+  /** Appends to the log; false (the attempt then stopped) when the log refused it. */
+  const toLog = (chunk: Buffer): boolean => {
+    if (ioError) return false;
     try {
       // A write(2) cut short (the disk filling up) is continued: the next one gives the error.
       for (let n = writeSync(fd, chunk); n < chunk.length; ) n += writeSync(fd, chunk, n);
+      return true;
     } catch (err) {
       ioError = refusedWrite(err, req.logPath) ?? new IoError(req.logPath, (err as NodeJS.ErrnoException).code ?? 'EIO', (err as Error).message);
       stopped = true;
       terminate();
-      return true;
+      return false;
     }
+  };
+  const write = (chunk: Buffer): boolean => {
+    if (chunk.length === 0 || !toLog(chunk)) return true;
     return req.onOutput?.(chunk) !== false;
   };
   /** The task's output pipes (stdout, and stderr for what the shell itself says before `exec 2>&1`). */
@@ -207,7 +212,7 @@ export const spawnTask: Spawner = (req) => {
     child.once('close', () => {
       clearTimeout(timeoutTimer);
       if (!direct) write(masker.flush());
-      if (spawnError) write(Buffer.from(`aad: ${badCwd ? '' : 'spawn failed: '}${maskText(spawnError, req.secrets)}\n`));
+      if (spawnError) toLog(Buffer.from(`aad: ${badCwd ? '' : 'spawn failed: '}${maskText(spawnError, req.secrets)}\n`));
       try {
         closeSync(fd);
       } catch (err) {
