@@ -69,6 +69,47 @@ export class DamagedRunError extends AadError {
   }
 }
 
+/** A write of aad's own (journal, attempt log, run directory, runner.json, escalation record) that the file system refused. */
+export class IoError extends AadError {
+  readonly code = 'AAD_IO';
+  readonly exitCode = 1;
+  constructor(
+    readonly path: string,
+    /** The errno code (ENOSPC, EROFS…). */
+    readonly errno: string,
+    words: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot write ${path}: ${words}`, options);
+  }
+}
+
+/** The errno codes that mean the file system refused a write, with the words strerror(3) gives them. */
+const REFUSALS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in system',
+};
+
+/**
+ * The IoError for an error of a write when the file system refused it (full, read-only, over quota, EIO,
+ * permissions); undefined for anything else. The path is `path` when given (the file aad meant to write), else the error's own.
+ */
+export function refusedWrite(err: unknown, path?: string): IoError | undefined {
+  if (err instanceof IoError) return err;
+  const e = err as NodeJS.ErrnoException | null;
+  const words = e && typeof e.code === 'string' ? REFUSALS[e.code] : undefined;
+  const where = path ?? e?.path;
+  if (!words || where === undefined) return undefined;
+  return new IoError(where, e!.code!, words, { cause: err });
+}
+
 /** For exhaustive switches: fails to compile when a case is missing. */
 export function unreachable(x: never): never {
   throw new Error(`unreachable: ${JSON.stringify(x)}`);

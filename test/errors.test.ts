@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AadError, DamagedRunError, NotFoundError, PlanInvalidError, PlanReadError, RunStateError, UsageError, unreachable } from '../src/errors.js';
+import { AadError, DamagedRunError, IoError, NotFoundError, PlanInvalidError, PlanReadError, RunStateError, UsageError, refusedWrite, unreachable } from '../src/errors.js';
 
 describe('AadError subclasses: stable code, exit code, message', () => {
   it.each([
@@ -25,5 +25,32 @@ describe('AadError subclasses: stable code, exit code, message', () => {
 
   it('unreachable throws for a value the types said could not exist', () => {
     expect(() => unreachable('x' as never)).toThrow('unreachable: "x"');
+  });
+});
+
+describe('IoError and refusedWrite: a write the file system refused', () => {
+  it('IoError: exit 1, code AAD_IO, "cannot write <path>: <errno words>"', () => {
+    const err = new IoError('/h/runs/r/events.jsonl', 'ENOSPC', 'no space left on device');
+    expect(err).toBeInstanceOf(AadError);
+    expect(err).toMatchObject({ code: 'AAD_IO', exitCode: 1, path: '/h/runs/r/events.jsonl', errno: 'ENOSPC' });
+    expect(err.message).toBe('cannot write /h/runs/r/events.jsonl: no space left on device');
+  });
+
+  it.each([
+    ['ENOSPC', 'no space left on device'],
+    ['EROFS', 'read-only file system'],
+    ['EDQUOT', 'disk quota exceeded'],
+    ['EIO', 'input/output error'],
+  ])('%s: the errno words, the path given before the error\'s own', (code, words) => {
+    const e = Object.assign(new Error(`${code}: …`), { code, path: '/tmp/x.123.tmp' });
+    expect(refusedWrite(e, '/h/x.json')?.message).toBe(`cannot write /h/x.json: ${words}`);
+    expect(refusedWrite(e)?.message).toBe(`cannot write /tmp/x.123.tmp: ${words}`);
+    expect(refusedWrite(e)?.cause).toBe(e);
+  });
+
+  it('anything else is not an I/O error of aad\'s: a bug, an unknown errno, or no path to name', () => {
+    expect(refusedWrite(new Error('boom'), '/p')).toBeUndefined();
+    expect(refusedWrite(Object.assign(new Error('x'), { code: 'EEXIST', path: '/p' }))).toBeUndefined();
+    expect(refusedWrite(Object.assign(new Error('x'), { code: 'ENOSPC' }))).toBeUndefined();
   });
 });

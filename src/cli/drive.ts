@@ -73,14 +73,14 @@ export async function drive(o: DriveOptions): Promise<number> {
     record(o.opening);
     if (!state) throw new Error('drive: the opening events did not start a run');
     if (o.afterOpening) more = await o.afterOpening(state);
+    // A signal during the opening cancels the run before any task starts.
+    if (early) more.push({ event: 'cancel_requested', by: early });
+    record(more);
   } catch (err) {
     unlisten();
     journal.close();
     throw err;
   }
-  // A signal during the opening cancels the run before any task starts.
-  if (early) more.push({ event: 'cancel_requested', by: early });
-  record(more);
   reporter.setTasks(state.order);
 
   runner = new Runner({
@@ -114,6 +114,10 @@ export async function drive(o: DriveOptions): Promise<number> {
     const outcome = await runner.run();
     reporter.finish(outcome.state, outcome.exitCode);
     return outcome.exitCode;
+  } catch (err) {
+    // An I/O error stopped the run: no summary of a run that is not over (cli/exit.ts says what happened).
+    reporter.stop();
+    throw err;
   } finally {
     unlisten();
     journal.close();

@@ -1,10 +1,10 @@
-import { realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, refusedWrite } from '../errors.js';
 import { restrictPlan } from '../plan/compile.js';
 import { printOut } from '../report/print.js';
 import { newRunId } from '../store/ids.js';
-import { resolveHome } from '../store/paths.js';
+import { resolveHome, runPaths, type RunPaths } from '../store/paths.js';
 import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
@@ -60,7 +60,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
       paths = createRunDir(home, runId, loaded.text);
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || i > 5) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || i > 5) throw refusedRunDir(err, home, runPaths(home, runId));
       runId = newRunId(now);
     }
   }
@@ -75,4 +75,28 @@ export async function runPlan(args: RunArgs): Promise<number> {
     holds,
     opening: [{ event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner }],
   });
+}
+
+/** A run directory that could not be made (a full or read-only home): what was made of it goes, the error names what failed. */
+function refusedRunDir(err: unknown, home: string, paths: RunPaths): unknown {
+  const failed = (err as NodeJS.ErrnoException).path;
+  const io = refusedWrite(err, failed === undefined ? paths.plan : undefined) ?? refusedFolder(failed ?? home);
+  if (!io) return err;
+  rmSync(paths.dir, { recursive: true, force: true });
+  return io;
+}
+
+/**
+ * Why a folder cannot be made, when it is its file system's doing: Node's recursive mkdir reports ENOENT
+ * where the parent refused it (EROFS, EACCES), so the nearest existing parent is asked.
+ */
+function refusedFolder(dir: string) {
+  let missing = dir;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    accessSync(dirname(missing), constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return refusedWrite(err, missing);
+  }
 }

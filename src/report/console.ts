@@ -133,6 +133,12 @@ export class ConsoleReporter {
     this.out.write(summaryText(state, exitCode, this.paint, this.clock()) + '\n');
   }
 
+  /** Stops the live line without a summary (a run stopped by an I/O error is not over). */
+  stop(): void {
+    clearInterval(this.timer);
+    this.clearStatus();
+  }
+
   private flushPartial(task: string): void {
     const rest = this.partial.get(task);
     if (rest) this.write(this.bytePrefix(task) + this.clean(rest) + '\n');
@@ -175,13 +181,13 @@ export class ConsoleReporter {
         return `${this.prefix(e.task)}${p('dim', `started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`)}`;
       case 'task_succeeded':
         this.flushPartial(e.task);
-        return `${this.prefix(e.task)}${p('green', '✓ succeeded')} ${p('dim', `in ${formatMs(e.duration_ms)}`)}`;
+        return `${this.prefix(e.task)}${p('green', '✓ succeeded')} ${p('dim', `in ${this.durationOf(e.task, e.duration_ms, e.ts)}`)}`;
       case 'task_retrying':
         this.flushPartial(e.task);
         return `${this.prefix(e.task)}${p('yellow', `↻ attempt ${e.attempt} failed: ${e.reason}; retrying in ${formatMs(e.delay_ms)}`)}`;
       case 'task_failed':
         this.flushPartial(e.task);
-        return `${this.prefix(e.task)}${p('red', `✗ failed: ${e.reason}`)} ${p('dim', `after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`)}`;
+        return `${this.prefix(e.task)}${p('red', `✗ failed: ${e.reason}`)} ${p('dim', `after ${plural(e.attempts, 'attempt')} in ${this.durationOf(e.task, e.duration_ms, e.ts)}`)}`;
       case 'task_skipped':
         return `${this.prefix(e.task)}${p('yellow', `- skipped: ${e.reason}`)}`;
       case 'task_cancelled':
@@ -207,6 +213,17 @@ export class ConsoleReporter {
       case 'run_finished':
         return undefined;
     }
+  }
+
+  /**
+   * A task's duration as `status` shows it (from its first start in the session, folded from the journal),
+   * and the last attempt's time when the session made several.
+   */
+  private durationOf(task: string, fallbackMs: number, endTs: string): string {
+    const t = this.getState()?.tasks.get(task);
+    const total = formatMs(t?.durationMs ?? fallbackMs);
+    if (!t || t.attempts - t.budgetBase < 2 || t.attemptStartedMs === null) return total;
+    return `${total} (last attempt ${formatMs(Date.parse(endTs) - t.attemptStartedMs)})`;
   }
 
   /** Prints a line of aad's own above the live status line, which the timer draws again (at most every 250 ms). */
@@ -254,7 +271,8 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
     lines.push(paint('red', paint('bold', `Failed (${failed.length}):`)));
     for (const t of failed) {
       const rb = t.rollback ? `; rollback ${t.rollback.state}` : '';
-      lines.push(`  ${paint('red', '✗')} ${t.id}: ${t.reason ?? 'failed'} (${t.attempts} attempt${t.attempts === 1 ? '' : 's'}${rb})`);
+      const dur = t.durationMs === null ? '' : `, ${formatMs(t.durationMs)}`;
+      lines.push(`  ${paint('red', '✗')} ${t.id}: ${t.reason ?? 'failed'} (${plural(t.attempts, 'attempt')}${dur}${rb})`);
     }
   }
   if (skipped.length > 0) lines.push(paint('yellow', `Skipped (${skipped.length}): `) + listIds(skipped.map((t) => t.id)));
@@ -275,6 +293,10 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
     lines.push(paint('dim', `  status: aad status ${state.runId}`));
   }
   return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function listIds(ids: string[]): string {

@@ -1,5 +1,6 @@
 import { constants as fsc, promises as fsp, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { IoError, refusedWrite } from '../errors.js';
 import { canMatchBelow, compilePattern, rootsOf, type Pattern } from './output-patterns.js';
 
 /** What to collect, from where, and where to put it. */
@@ -30,6 +31,8 @@ export interface CollectResult {
   files: string[];
   /** Patterns that matched nothing, skipped symlinks and special files, I/O errors. */
   warnings: string[];
+  /** The first copy into the run directory that its file system refused (full, read-only, over quota): aad's I/O error, not a warning. */
+  refused?: IoError;
 }
 
 /**
@@ -77,7 +80,7 @@ export async function collectOutputs(opts: CollectOptions): Promise<CollectResul
     if (walk.hits[i] === 0) warnings.push(`output pattern "${p.source}" matched nothing`);
   });
   const notes = walk.notes.sort((a, b) => compare(a.rel, b.rel) || compare(a.text, b.text));
-  return { files: walk.copied.sort(compare), warnings: [...warnings, ...notes.map((n) => n.text)] };
+  return { files: walk.copied.sort(compare), warnings: [...warnings, ...notes.map((n) => n.text)], refused: walk.refused };
 }
 
 const NONE: readonly number[] = [];
@@ -105,6 +108,7 @@ class Walk {
   readonly copies: Promise<void>[] = [];
   readonly copied: string[] = [];
   readonly notes: Array<{ rel: string; text: string }> = [];
+  refused: IoError | undefined;
   private readonly readdir: (dir: string) => Promise<Dirent[]>;
   private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
   private readonly madeDirs = new Map<string, Promise<unknown>>();
@@ -238,7 +242,9 @@ class Walk {
       this.copied.push(rel);
       copied = true;
     } catch (e) {
-      this.note(rel, `could not copy ${rel}: ${messageOf(e)}`);
+      // Only writes get these codes: the run directory's disk refused the copy (a source that cannot be read is a warning).
+      if (WRITE_REFUSALS.has(codeOf(e) ?? '')) this.refused ??= refusedWrite(e, target);
+      else this.note(rel, `could not copy ${rel}: ${messageOf(e)}`);
     }
     if (this.opts.copyTo === undefined) return;
     const extra = path.join(this.opts.copyTo, rel);
@@ -268,6 +274,9 @@ class Walk {
     this.notes.push({ rel, text });
   }
 }
+
+/** Errors only a write gets: the disk is full, read-only or over quota. */
+const WRITE_REFUSALS = new Set(['ENOSPC', 'EROFS', 'EDQUOT', 'EFBIG']);
 
 /** A copy-on-write clone where the file system has them (btrfs, xfs, APFS), else a plain copy. */
 const COPY_MODE = fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { IoError, refusedWrite } from '../errors.js';
 import type { Task } from '../plan/compile.js';
 import { absoluteFrom } from '../store/paths.js';
 import { buildEscalation, recordEscalation, runEscalationHook } from './escalation.js';
@@ -56,9 +57,11 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
         const skipDirs = [path.dirname(path.dirname(runner.paths.dir))];
         if (opts.artifactsDir !== undefined) skipDirs.push(absoluteFrom(opts.workdir, opts.artifactsDir));
         const r = await collectOutputs({ cwd: runner.cwdOf(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo, skipDirs });
+        if (r.refused) throw r.refused;
         runner.emit({ event: 'artifacts_collected', task: task.id, files: r.files, warnings: r.warnings });
         for (const w of r.warnings) notice(`${task.id}: ${w}`);
       } catch (err) {
+        if (err instanceof IoError) throw err; // the run directory's disk: the runner stops the run
         runner.emit({ event: 'artifacts_collected', task: task.id, files: [], warnings: [`collecting outputs failed: ${(err as Error).message}`] });
       }
     },
@@ -119,6 +122,9 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       try {
         recordEscalation(runner.paths.escalations(task.id), record);
       } catch (err) {
+        // A full or read-only disk stops the run (the runner's I/O error); anything else is reported.
+        const io = refusedWrite(err, runner.paths.escalations(task.id));
+        if (io) throw io;
         notice(`cannot write escalation record for ${task.id}: ${(err as Error).message}`);
       }
       if (opts.onEscalationHook) {

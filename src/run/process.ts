@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync, statfsSync, writeSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { IoError, refusedWrite } from '../errors.js';
 import type { Cmd } from '../plan/compile.js';
 import { findTaskProcesses, groupMembers, procStartOf, signalAll, signalGroup } from '../store/proc.js';
 import type { AttemptResult } from './decide.js';
@@ -36,12 +37,19 @@ export interface TaskProcess {
   /** Process id of the group leader (= the group id); undefined if the spawn failed at once. */
   pid: number | undefined;
   procStart: string | undefined;
-  done: Promise<AttemptResult & { killedHard: boolean }>;
+  done: Promise<AttemptDone>;
   /** Stops the attempt (cancel, fail-fast): SIGTERM to the group, SIGKILL after the grace. */
   stop(): void;
   /** SIGKILL to the group now (a second Ctrl-C). */
   kill(): void;
 }
+
+/** How an attempt ended, for the runner. */
+export type AttemptDone = AttemptResult & {
+  killedHard: boolean;
+  /** aad could not write the attempt's log (a full disk, a read-only one): aad's failure, not the task's. */
+  ioError?: IoError;
+};
 
 /** The spawner the runner uses; tests may pass another. */
 export type Spawner = (req: SpawnRequest) => TaskProcess;
@@ -56,24 +64,16 @@ export const spawnTask: Spawner = (req) => {
   try {
     fd = req.logFd ?? openSync(req.logPath, 'a');
   } catch (err) {
-    return failedAtOnce(`cannot open log ${req.logPath}: ${(err as Error).message}`, started);
+    return failedAtOnce(`cannot open log ${req.logPath}: ${(err as Error).message}`, started, refusedWrite(err, req.logPath));
   }
   const masker = new Masker(req.secrets);
   const direct = !masker.active && !req.onOutput;
   // Where the output goes straight to the log, a bad cwd is found when the spawn fails (one stat less per
   // attempt); through a pipe, the program is looked up first, and that needs the cwd.
   const cwdProblem = direct ? undefined : checkCwd(req.cwd);
-  if (cwdProblem) {
-    writeSync(fd, `aad: ${maskText(cwdProblem, req.secrets)}\n`);
-    closeSync(fd);
-    return failedAtOnce(cwdProblem, started);
-  }
+  if (cwdProblem) return failedAtOnce(cwdProblem, started, noteAndClose(fd, req.logPath, `aad: ${maskText(cwdProblem, req.secrets)}\n`));
   const resolved = direct || req.cmd.kind === 'shell' ? undefined : resolveProgram(req.cmd.argv[0]!, req.env.PATH ?? '', req.cwd);
-  if (resolved && !resolved.ok) {
-    writeSync(fd, `aad: spawn failed: ${maskText(resolved.reason, req.secrets)}\n`);
-    closeSync(fd);
-    return failedAtOnce(resolved.reason, started);
-  }
+  if (resolved && !resolved.ok) return failedAtOnce(resolved.reason, started, noteAndClose(fd, req.logPath, `aad: spawn failed: ${maskText(resolved.reason, req.secrets)}\n`));
   const [file, args] = commandLine(req.cmd, !direct, resolved?.path);
   let child: ChildProcess;
   try {
@@ -85,9 +85,7 @@ export const spawnTask: Spawner = (req) => {
     });
   } catch (err) {
     const reason = checkCwd(req.cwd);
-    if (reason) writeSync(fd, `aad: ${maskText(reason, req.secrets)}\n`);
-    closeSync(fd);
-    return failedAtOnce(reason ?? (err as Error).message, started);
+    return failedAtOnce(reason ?? (err as Error).message, started, noteAndClose(fd, req.logPath, reason && `aad: ${maskText(reason, req.secrets)}\n`));
   }
   const pid = child.pid;
 
@@ -122,9 +120,24 @@ export const spawnTask: Spawner = (req) => {
     }, req.timeoutMs);
   }
 
+  /** Set when the log could not be written: the attempt is stopped, and its output read on and dropped so that it can end. */
+  let ioError: IoError | undefined;
+  /** Appends to the log; false (the attempt then stopped) when the log refused it. */
+  const toLog = (chunk: Buffer): boolean => {
+    if (ioError) return false;
+    try {
+      // A write(2) cut short (the disk filling up) is continued: the next one gives the error.
+      for (let n = writeSync(fd, chunk); n < chunk.length; ) n += writeSync(fd, chunk, n);
+      return true;
+    } catch (err) {
+      ioError = refusedWrite(err, req.logPath) ?? new IoError(req.logPath, (err as NodeJS.ErrnoException).code ?? 'EIO', (err as Error).message);
+      stopped = true;
+      terminate();
+      return false;
+    }
+  };
   const write = (chunk: Buffer): boolean => {
-    if (chunk.length === 0) return true;
-    writeSync(fd, chunk);
+    if (chunk.length === 0 || !toLog(chunk)) return true;
     return req.onOutput?.(chunk) !== false;
   };
   /** The task's output pipes (stdout, and stderr for what the shell itself says before `exec 2>&1`). */
@@ -170,7 +183,7 @@ export const spawnTask: Spawner = (req) => {
     }
   };
 
-  const done = new Promise<AttemptResult & { killedHard: boolean }>((resolve) => {
+  const done = new Promise<AttemptDone>((resolve) => {
     let spawnError: string | undefined;
     /** A spawn that failed for its cwd is said so, as when it is found before spawning. */
     let badCwd = false;
@@ -199,8 +212,15 @@ export const spawnTask: Spawner = (req) => {
     child.once('close', () => {
       clearTimeout(timeoutTimer);
       if (!direct) write(masker.flush());
-      if (spawnError) writeSync(fd, `aad: ${badCwd ? '' : 'spawn failed: '}${maskText(spawnError, req.secrets)}\n`);
-      closeSync(fd);
+      if (spawnError) toLog(Buffer.from(`aad: ${badCwd ? '' : 'spawn failed: '}${maskText(spawnError, req.secrets)}\n`));
+      try {
+        closeSync(fd);
+      } catch (err) {
+        ioError ??= refusedWrite(err, req.logPath);
+      }
+      // Written by the task itself, the log's write errors are the task's to see: one that failed on a full or
+      // read-only disk did not fail of its own accord (checked only after a failure: nothing on the usual path).
+      if (direct && !stopping && (exitCode !== 0 || signal !== null)) ioError ??= refusedLog(req.logPath);
       void reapRest().then(() => {
         // The group is gone: its id may be reused, so no late SIGKILL may reach it.
         clearTimeout(graceTimer);
@@ -212,6 +232,7 @@ export const spawnTask: Spawner = (req) => {
           stopped: stopped && !timedOut,
           durationMs: Date.now() - started,
           killedHard,
+          ioError,
         });
       });
     });
@@ -259,14 +280,39 @@ function resolveProgram(name: string, path: string, cwd: string): { ok: true; pa
   return { ok: false, reason: denied ? `permission denied: ${name}` : `command not found: ${name}` };
 }
 
-function failedAtOnce(reason: string, started: number): TaskProcess {
+function failedAtOnce(reason: string, started: number, ioError?: IoError): TaskProcess {
   return {
     pid: undefined,
     procStart: undefined,
-    done: Promise.resolve({ exitCode: null, signal: null, timedOut: false, spawnError: reason, stopped: false, durationMs: Date.now() - started, killedHard: false }),
+    done: Promise.resolve({ exitCode: null, signal: null, timedOut: false, spawnError: reason, stopped: false, durationMs: Date.now() - started, killedHard: false, ioError }),
     stop() {},
     kill() {},
   };
+}
+
+/** Writes aad's note on an attempt that did not start to its log, and closes it; the IoError if the log refused it. */
+function noteAndClose(fd: number, logPath: string, note: string | undefined): IoError | undefined {
+  try {
+    if (note) writeSync(fd, note);
+    return undefined;
+  } catch (err) {
+    return refusedWrite(err, logPath);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Why the task could not write its log, if its file system is full or read-only now; undefined otherwise. */
+function refusedLog(logPath: string): IoError | undefined {
+  try {
+    const fs = statfsSync(logPath);
+    // root may write into the blocks reserved for it: the disk is full for it only when none is free at all.
+    if ((process.getuid?.() === 0 ? fs.bfree : fs.bavail) === 0) return new IoError(logPath, 'ENOSPC', 'no space left on device');
+    accessSync(logPath, constants.W_OK);
+  } catch (err) {
+    return refusedWrite(err, logPath);
+  }
+  return undefined;
 }
 
 function checkCwd(cwd: string): string | undefined {

@@ -1,14 +1,15 @@
+import { closeSync } from 'node:fs';
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
-import { unreachable } from '../errors.js';
+import { IoError, refusedWrite, unreachable } from '../errors.js';
 import { AttemptLogs } from '../store/attempt-logs.js';
 import type { RunPaths } from '../store/paths.js';
 import { absoluteFrom } from '../store/paths.js';
 import { decide, decideOutcome, type Action, type AttemptResult } from './decide.js';
 import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
 import type { FailureEffects } from './failure.js';
-import type { Spawner, TaskProcess } from './process.js';
-import { countStates, reduce, type RunState } from './reduce.js';
+import type { AttemptDone, Spawner, TaskProcess } from './process.js';
+import { countStates, reduce, type RunState, type TaskRun } from './reduce.js';
 import type { HeldTask, TreeHolds } from './tree-holds.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
@@ -59,6 +60,9 @@ export class Runner {
   private ticking = false;
   private again = false;
   private finished: ((o: RunOutcome) => void) | undefined;
+  private failed: ((err: IoError) => void) | undefined;
+  /** Set when a write of the run failed: the run stops where it is, to be resumed (see `abort`). */
+  private ioError: IoError | undefined;
   private readonly baseEnv: Record<string, string> = {};
   /** Tasks waiting for their work tree, already reported. */
   private held = new Set<string>();
@@ -72,9 +76,12 @@ export class Runner {
     return this.o.state;
   }
 
-  /** Runs until nothing can progress; resolves with the run's exit code. */
+  /** Runs until nothing can progress; resolves with the run's exit code, or rejects with the IoError that stopped it. */
   run(): Promise<RunOutcome> {
-    const done = new Promise<RunOutcome>((resolve) => (this.finished = resolve));
+    const done = new Promise<RunOutcome>((resolve, reject) => {
+      this.finished = resolve;
+      this.failed = reject;
+    });
     this.tick();
     return done;
   }
@@ -91,15 +98,18 @@ export class Runner {
     for (const p of this.procs.values()) p.kill();
   }
 
-  /** Appends an event (queued until the next flush), folds it and tells the subscribers. */
-  emit(body: RunEventBody): RunEvent {
-    const e = this.o.journal.append(body);
+  /** Appends an event (queued until the next flush; stamped `atMs`, else now), folds it and tells the subscribers. */
+  emit(body: RunEventBody, atMs?: number): RunEvent {
+    // A run stopped by an I/O error records nothing more: the journal keeps it running, to be resumed.
+    if (this.ioError) return { v: 1, ts: new Date(atMs ?? this.o.clock()).toISOString(), ...body } as RunEvent;
+    const e = this.o.journal.append(body, atMs);
     reduce(this.o.state, e);
     this.o.onEvent(e);
     return e;
   }
 
   private tick(): void {
+    if (this.ioError) return;
     if (this.ticking) {
       this.again = true;
       return;
@@ -109,7 +119,9 @@ export class Runner {
       do {
         this.again = false;
         this.step();
-      } while (this.again);
+      } while (this.again && !this.ioError);
+    } catch (err) {
+      this.abortOn(err);
     } finally {
       this.ticking = false;
     }
@@ -171,8 +183,41 @@ export class Runner {
     clearTimeout(this.wakeTimer);
     await Promise.allSettled([...this.busy]);
     await this.logs.dropUnused();
-    this.o.journal.sync();
-    this.finished?.({ state: this.o.state, exitCode });
+    try {
+      this.o.journal.sync();
+    } catch (err) {
+      this.abortOn(err);
+    }
+    if (!this.ioError) this.finished?.({ state: this.o.state, exitCode });
+  }
+
+  /** Stops the run for an I/O error (a bug is thrown on). */
+  private abortOn(err: unknown): void {
+    const io = refusedWrite(err);
+    if (!io) throw err;
+    this.abort(io);
+  }
+
+  /**
+   * A write of the run failed (a full disk, a read-only home): aad's failure, never a task's. The running tasks
+   * are stopped as a cancel stops them, what the journal still takes is flushed, and nothing more is recorded:
+   * no task ends failed or cancelled and no run_finished is written, so the run folds to running with a dead
+   * runner, `status` says interrupted, and `resume` re-runs the tasks that were running.
+   */
+  private abort(err: IoError): void {
+    if (this.ioError) return;
+    try {
+      this.o.journal.flush();
+    } catch {
+      /* the journal is what failed: it keeps what it had written */
+    }
+    this.ioError = err;
+    clearTimeout(this.wakeTimer);
+    for (const [id, p] of this.procs) {
+      this.stopping.add(id);
+      p.stop();
+    }
+    void Promise.allSettled([...this.busy]).then(() => this.failed?.(err));
   }
 
   private armWake(at: number | null): void {
@@ -206,23 +251,41 @@ export class Runner {
   private async launch(task: Task, attempt: number): Promise<void> {
     let result: AttemptResult;
     try {
-      result = await this.attempt(task, attempt);
+      const done = await this.attempt(task, attempt);
+      if (done.ioError) this.abort(done.ioError);
+      result = done;
     } catch (err) {
-      // Preparing the attempt failed (its log folder, the git snapshot…): a failed attempt, not a crash.
+      const io = refusedWrite(err, (err as NodeJS.ErrnoException).path === undefined ? this.o.paths.attemptLog(task.id, attempt) : undefined);
+      if (io) {
+        // Its log (or the journal) refused a write: the run stops; a process already spawned is stopped with it.
+        this.abort(io);
+        await this.procs.get(task.id)?.done;
+      }
+      // Preparing the attempt failed (the git snapshot, a spawn that threw…): a failed attempt, not a crash.
       result = { exitCode: null, signal: null, timedOut: false, spawnError: (err as Error).message, stopped: false, durationMs: 0 };
     }
     this.procs.delete(task.id);
     this.stopping.delete(task.id);
-    await this.settle(task, attempt, result);
+    // An attempt cut short by aad's own I/O error is not the task's: it stays running in the journal, to be re-run.
+    if (this.ioError) return;
+    try {
+      await this.settle(task, attempt, result);
+    } catch (err) {
+      this.abortOn(err);
+    }
     // The tick writes these events (with its own decision's) before it acts: one write instead of two.
     this.tick();
   }
 
-  private async attempt(task: Task, attempt: number): Promise<AttemptResult> {
+  private async attempt(task: Task, attempt: number): Promise<AttemptDone> {
     await this.logs.dir(task.id);
     await this.o.failure.beforeAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
     const logFd = await this.logs.open(task.id, attempt);
+    if (this.ioError) {
+      closeSync(logFd);
+      return { exitCode: null, signal: null, timedOut: false, stopped: true, durationMs: 0, killedHard: false };
+    }
     const onOutput = this.o.onOutput;
     const proc = this.o.spawn({
       cmd: task.cmd,
@@ -267,36 +330,47 @@ export class Runner {
       duration_ms: result.durationMs,
     };
     switch (verdict.kind) {
-      case 'succeed':
+      case 'succeed': {
         await this.o.failure.collect(this, task);
-        this.emit({ event: 'task_succeeded', ...end, reason: 'succeeded' });
+        const at = this.o.clock();
+        this.emit({ event: 'task_succeeded', ...end, duration_ms: this.taskDuration(run, at), reason: 'succeeded' }, at);
         break;
+      }
       case 'retry':
         this.emit({ event: 'task_retrying', ...end, reason: verdict.reason, delay_ms: verdict.delayMs });
         this.escalate(task, 'warning', `attempt ${attempt} failed (${verdict.reason}); retrying in ${verdict.delayMs / 1000}s`, attempt);
         break;
-      case 'fail':
+      case 'fail': {
         await this.o.failure.collect(this, task);
-        this.emit({ event: 'task_failed', ...end, reason: verdict.reason, attempts: run.attempts - run.budgetBase });
+        const at = this.o.clock();
+        // Attempts over the whole run (resumes included): the number the console, the summary and status show.
+        this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason, attempts: run.attempts }, at);
         this.o.journal.flush();
-        {
-          const note = verdict.rollback ? await this.o.failure.rollback(this, task) : undefined;
-          const n = run.attempts - run.budgetBase;
-          this.escalate(task, 'error', `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}${note ? `. ${note}` : ''}`, attempt);
-        }
+        const note = verdict.rollback ? await this.o.failure.rollback(this, task) : undefined;
+        const n = run.attempts;
+        this.escalate(task, 'error', `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}${note ? `. ${note}` : ''}`, attempt);
         break;
-      case 'cancelled':
+      }
+      case 'cancelled': {
         await this.o.failure.collect(this, task);
-        this.emit({ event: 'task_cancelled', ...end, reason: verdict.reason });
+        const at = this.o.clock();
+        this.emit({ event: 'task_cancelled', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason }, at);
         if (verdict.rollback) await this.o.failure.rollback(this, task);
         break;
+      }
     }
+  }
+
+  /** A task's duration when it ends at `at`: from its first start in this session, as `reduce` folds it from the same timestamps. */
+  private taskDuration(run: TaskRun, at: number): number {
+    return run.startedAt === null ? 0 : Math.max(0, at - Date.parse(run.startedAt));
   }
 
   /** Records an escalation: the event, the task's escalation file, the hook. */
   escalate(task: Task, level: EscalationLevel, reason: string, attempt: number | null): void {
+    if (this.ioError) return;
     this.emit({ event: 'escalation', task: task.id, level, reason });
-    this.track(this.o.failure.escalate(this, task, level, reason, attempt));
+    this.track(this.o.failure.escalate(this, task, level, reason, attempt).catch((err: unknown) => this.abortOn(err)));
   }
 
   /** The run directory's paths. */

@@ -1,10 +1,16 @@
-import { closeSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { refusedWrite } from '../errors.js';
 
-/** Writes a file atomically: a temporary file in the same folder, then rename. */
+/** Writes a file atomically: a temporary file in the same folder, then rename. A full or read-only disk is an IoError naming `path`. */
 export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw refusedWrite(err, path) ?? err;
+  }
 }
 
 /** The last `n` lines of a text file (reading at most the last 64 KiB); [] when it does not exist. */

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { IoError, refusedWrite } from '../errors.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
 
 /**
@@ -9,6 +10,8 @@ import type { RunEvent, RunEventBody } from '../run/events.js';
 export class Journal {
   private fd: number;
   private pending: string[] = [];
+  /** Set once a write failed: nothing more is written, so the file never holds an event after a lost one. */
+  private refused: IoError | undefined;
 
   constructor(
     readonly path: string,
@@ -16,42 +19,73 @@ export class Journal {
     /** Applied to each serialised line before it is written (secret masking). */
     private readonly redact: (line: string) => string = (l) => l,
   ) {
-    this.fd = openSync(path, 'a+');
-    // A line torn by a crash must not swallow the next event: start on a fresh line.
+    try {
+      this.fd = openSync(path, 'a+');
+    } catch (err) {
+      throw refusedWrite(err, path) ?? err;
+    }
+    // A line torn by a crash (or a full disk) must not swallow the next event: start on a fresh line.
     const size = fstatSync(this.fd).size;
     if (size > 0) {
       const last = Buffer.alloc(1);
       readSync(this.fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) writeSync(this.fd, '\n');
+      if (last[0] !== 0x0a) this.write('\n');
     }
   }
 
-  /** Stamps and queues an event; it reaches the file at the next flush. Returns the event as written. */
-  append(body: RunEventBody): RunEvent {
-    const event = { v: 1, ts: new Date(this.clock()).toISOString(), ...body } as RunEvent;
+  /** Stamps (with `atMs`, else the clock) and queues an event; it reaches the file at the next flush. Returns the event as written. */
+  append(body: RunEventBody, atMs: number = this.clock()): RunEvent {
+    const event = { v: 1, ts: new Date(atMs).toISOString(), ...body } as RunEvent;
     const raw = JSON.stringify(event);
     const line = this.redact(raw);
     this.pending.push(line);
     return line === raw ? event : (JSON.parse(line) as RunEvent);
   }
 
-  /** Writes all queued events in one write. */
+  /** Writes all queued events in one write; an IoError when the file system refuses it (then and ever after). */
   flush(): void {
+    if (this.refused) throw this.refused;
     if (this.pending.length === 0) return;
     const text = this.pending.join('\n') + '\n';
     this.pending = [];
-    writeSync(this.fd, text);
+    this.write(text);
   }
 
   /** Flushes and fsyncs. */
   sync(): void {
     this.flush();
-    fsyncSync(this.fd);
+    try {
+      fsyncSync(this.fd);
+    } catch (err) {
+      throw this.refuse(err);
+    }
   }
 
+  /** Flushes (unless a write was refused already) and closes. */
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      if (!this.refused) this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+
+  /**
+   * Writes all of `text`: a write(2) cut short (a disk filling up) is continued, and its error thrown as an
+   * IoError. What was written stays; a torn last line is dropped by readers and ended by the next writer.
+   */
+  private write(text: string): void {
+    const buf = Buffer.from(text);
+    try {
+      for (let done = writeSync(this.fd, buf); done < buf.length; ) done += writeSync(this.fd, buf, done);
+    } catch (err) {
+      throw this.refuse(err);
+    }
+  }
+
+  private refuse(err: unknown): IoError {
+    this.refused = refusedWrite(err, this.path) ?? new IoError(this.path, (err as NodeJS.ErrnoException).code ?? 'EIO', (err as Error).message, { cause: err });
+    return this.refused;
   }
 }
 

@@ -278,7 +278,7 @@ tasks:
     expect(normDurations(r.stdout)).toContain(
       [
         'Failed (1):',
-        '  ✗ bad: exit code 4 (2 attempts)',
+        '  ✗ bad: exit code 4 (2 attempts, <d>)',
         'Skipped (2): mid, leaf',
         'Escalations: 0 critical, 1 error, 1 warning (files in escalations/ of the run directory)',
         `Run ${id} failed in <d>: 1 succeeded, 1 failed, 2 skipped, 0 cancelled (exit 3)`,
@@ -375,7 +375,7 @@ tasks:
     expect(ws.readLog(s.run_id, 'plain', 1)).toBe('aad: spawn failed: command not found: no-such-command-e2e\n');
     expect(ws.readLog(s.run_id, 'argv', 1)).toBe('aad: spawn failed: command not found: no-such-command-e2e\n');
     expect(ws.readLog(s.run_id, 'script', 1)).toMatch(/no-such-command-e2e: (command )?not found\n$/);
-    expect(r.stdout).toContain('argv   │ ✗ failed: spawn failed: command not found: no-such-command-e2e after 1 attempt\n');
+    expect(normDurations(r.stdout)).toContain('argv   │ ✗ failed: spawn failed: command not found: no-such-command-e2e after 1 attempt in <d>\n');
   });
 
   it('a missing cwd (or one that is a file) fails the task with a spawn failed reason', async ({ expect }) => {
