@@ -166,3 +166,50 @@ describe.concurrent('aad logs --follow', () => {
     expect(await ws.aad(['logs', '--task', 'after', '--follow'])).toMatchObject({ code: 0, stdout: '', stderr: '' });
   });
 });
+
+describe.concurrent('on_escalation hook output', () => {
+  it('goes to logs/_hooks/on_escalation.log, one block per call naming its escalation, secrets masked; a failing hook\'s notice names that log', async ({ expect }) => {
+    const ws = workspace(
+      [
+        `on_escalation: 'cat > /dev/null; echo "out for $AAD_TASK_ID $API_TOKEN"; echo "err here" >&2; exit 5'`,
+        'tasks:',
+        '  - id: flaky',
+        '    cmd: if [ "$AAD_ATTEMPT" = 1 ]; then exit 1; fi',
+        '    retries: 1',
+        '    retry_backoff_sec: 0',
+        '    env: { API_TOKEN: tok-secret-1234 }',
+        '  - id: bad',
+        '    depends_on: [flaky]',
+        '    cmd: exit 2',
+        '',
+      ].join('\n'),
+    );
+    const r = await ws.aad(['run', '--quiet']);
+    expect(r.code).toBe(3);
+    const [id] = ws.runIds();
+    const log = path.join(ws.runDir(id!), 'logs', '_hooks', 'on_escalation.log');
+    const blocks = fs.readFileSync(log, 'utf8').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<ts>');
+    expect(blocks).toBe(
+      [
+        '── <ts> on_escalation for flaky (warning, attempt 1): failed (exit code 5)',
+        'out for flaky ***',
+        '── stderr',
+        'err here',
+        '── <ts> on_escalation for bad (error, attempt 1): failed (exit code 5)',
+        'out for bad ',
+        '── stderr',
+        'err here',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).toContain(`on_escalation hook failed (exit code 5): err here; its output: ${log}`);
+    // A hook that cannot start says so, and where its log is.
+    const ws2 = workspace(`on_escalation: [./no-such-hook]\ntasks:\n  - id: t\n    cmd: exit 1\n`);
+    const r2 = await ws2.aad(['run', '--quiet']);
+    expect(r2.code).toBe(3);
+    const log2 = path.join(ws2.runDir(ws2.runIds()[0]!), 'logs', '_hooks', 'on_escalation.log');
+    expect(r2.stderr).toMatch(/on_escalation hook could not start: .*no-such-hook.*; its output: /);
+    expect(r2.stderr).toContain(log2);
+    expect(fs.readFileSync(log2, 'utf8')).toMatch(/^── \S+ on_escalation for t \(error, attempt 1\): could not start: /);
+  });
+});
