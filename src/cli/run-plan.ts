@@ -10,7 +10,7 @@ import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 import { loadPlanFile } from './plan-file.js';
-import { graphText, historyOf } from './show-graph.js';
+import { graphJson, graphText, historyOf } from './show-graph.js';
 
 /** Options of `aad run`, as given on the command line. */
 export interface RunArgs {
@@ -34,7 +34,7 @@ export async function runPlan(a: RunArgs): Promise<number> {
   const plan = only ? restrictPlan(loaded.plan, only) : loaded.plan;
   const maxParallel = effectiveParallel(maxParallelFlag, plan);
   if (a.dryRun) {
-    printOut(graphText(plan, maxParallel, historyOf(a.plan, a.home)));
+    printOut((a.json ? graphJson : graphText)(plan, maxParallel, historyOf(a.plan, a.home)));
     return 0;
   }
   const planPath = realpathSync(resolve(a.plan));

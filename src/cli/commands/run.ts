@@ -8,7 +8,7 @@ export default defineCommand({
     ...planArg,
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
     ...onlyArgs('Run only'),
-    'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`) and run nothing' },
+    'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`; with --json, as `aad graph --json`) and run nothing' },
     ...driveArgs,
   },
   async run({ args }) {
