@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { MAX_LINE } from '../store/files.js';
+import { MAX_LINE, tailSegments } from '../store/files.js';
 
 const NL = Buffer.from('\n');
 
@@ -52,8 +52,43 @@ export class PrefixedLines {
   }
 }
 
-/** Passes a file's bytes from `offset` to its current end to `sink`; returns the new offset (unchanged when it does not exist). */
-export function copyFrom(path: string, offset: number, sink: (b: Buffer) => void): number {
+let readerLeft = false;
+let watching = false;
+
+/** Whether stdout's reader went away (`aad logs | head`: EPIPE): there is no point in reading more. */
+export function readerGone(): boolean {
+  if (!watching) {
+    watching = true;
+    // process.stdout is never destroyed: each write to a closed pipe only emits an error.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') readerLeft = true;
+    });
+  }
+  return readerLeft;
+}
+
+/**
+ * Resolves once stdout has taken what it was given (a slow reader holds us back, so memory stays flat), after
+ * a turn of the event loop (where a closed pipe's error arrives); false once its reader is gone.
+ */
+export function drained(): Promise<boolean> {
+  const o = process.stdout;
+  if (readerGone()) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = () => {
+      o.off('drain', done).off('error', done);
+      setImmediate(() => resolve(!readerGone()));
+    };
+    if (o.writableNeedDrain) o.on('drain', done).on('error', done);
+    else done();
+  });
+}
+
+/**
+ * Passes a file's bytes from `offset` to its current end to `sink`, waiting for stdout between blocks, until
+ * stdout's reader goes away; returns the new offset (unchanged when the file does not exist).
+ */
+export async function copyFrom(path: string, offset: number, sink: (b: Buffer) => void): Promise<number> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -65,8 +100,34 @@ export function copyFrom(path: string, offset: number, sink: (b: Buffer) => void
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, offset);
       if (n === 0) return offset;
-      sink(buf.subarray(0, n));
       offset += n;
+      sink(buf.subarray(0, n));
+      if (!(await drained())) return offset;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Passes the last `n` lines of a file to `sink`, `lineEnd` after each segment (see tailSegments), waiting for stdout. */
+export async function copyTail(path: string, n: number, sink: (b: Buffer) => void, lineEnd: () => void): Promise<void> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return;
+  }
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    for (const s of tailSegments(fd, n)) {
+      for (let at = s.start; at < s.end; ) {
+        const got = readSync(fd, buf, 0, Math.min(buf.length, s.end - at), at);
+        if (got === 0) break; // the file shrank meanwhile
+        sink(buf.subarray(0, got));
+        at += got;
+        if (!(await drained())) return;
+      }
+      lineEnd();
     }
   } finally {
     closeSync(fd);

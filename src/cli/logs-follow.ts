@@ -5,7 +5,7 @@ import { reduce, type RunState, type TaskRun } from '../run/reduce.js';
 import { parseEvents } from '../store/journal.js';
 import { runPaths, type RunPaths } from '../store/paths.js';
 import { liveState } from '../store/runs.js';
-import { copyFrom, PrefixedLines } from './log-lines.js';
+import { copyFrom, PrefixedLines, readerGone } from './log-lines.js';
 import { printLog, writeOut } from './logs.js';
 import { loadPlanText } from './plan-file.js';
 
@@ -22,7 +22,12 @@ class LiveJournal {
 
   /** Folds the events appended since the last call; returns whether the runner still drives the run. */
   poll(): boolean {
-    const fd = openSync(this.path, 'r');
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return false; // the run directory was removed: nothing more will come
+    }
     try {
       const buf = Buffer.alloc(256 * 1024);
       for (let n = readSync(fd, buf, 0, buf.length, this.offset); n > 0; n = readSync(fd, buf, 0, buf.length, this.offset)) {
@@ -61,9 +66,9 @@ class TaskFollower {
   }
 
   /** Starts the log at its last `tail` lines instead of its beginning. */
-  skipToTail(tail: number): void {
+  async skipToTail(tail: number): Promise<void> {
     const path = this.paths.attemptLog(this.id, this.log);
-    printLog(path, tail, (b) => this.emit(b));
+    await printLog(path, tail, (b) => this.emit(b));
     try {
       this.offset = statSync(path).size;
     } catch {
@@ -72,9 +77,9 @@ class TaskFollower {
   }
 
   /** Prints what the logs hold now, by the task's state `t` read before; returns whether nothing more will come. */
-  step(t: TaskRun): boolean {
+  async step(t: TaskRun): Promise<boolean> {
     for (;;) {
-      this.offset = copyFrom(this.paths.attemptLog(this.id, this.log), this.offset, (b) => this.emit(b));
+      this.offset = await copyFrom(this.paths.attemptLog(this.id, this.log), this.offset, (b) => this.emit(b));
       if (this.log === 'rollback') return this.rollbackPending(t) ? false : this.endLog();
       const waiting = (t.attempts < this.log && !FINAL.has(t.state)) || (t.attempts === this.log && t.state === 'running');
       if (waiting) return false;
@@ -87,9 +92,9 @@ class TaskFollower {
   }
 
   /** The run stopped: prints what is left of the logs the task has and ends. */
-  finish(t: TaskRun | undefined): void {
+  async finish(t: TaskRun | undefined): Promise<void> {
     for (;;) {
-      this.offset = copyFrom(this.paths.attemptLog(this.id, this.log), this.offset, (b) => this.emit(b));
+      this.offset = await copyFrom(this.paths.attemptLog(this.id, this.log), this.offset, (b) => this.emit(b));
       if (this.only || !t || this.log === 'rollback') break;
       if (t.attempts > this.log) this.next(this.log + 1);
       else if (t.rollback !== null) this.next('rollback');
@@ -150,13 +155,13 @@ export async function followTask(home: string, runId: string, id: string, attemp
   let live = journal.poll();
   const t0 = journal.state!.tasks.get(id)!;
   const f = new TaskFollower(id, paths, planTasks(paths)?.get(id), attempt ?? Math.max(1, t0.attempts), attempt !== undefined, writeOut, undefined);
-  if (tail !== undefined) f.skipToTail(tail);
+  if (tail !== undefined) await f.skipToTail(tail);
   while (live) {
-    if (f.step(journal.state!.tasks.get(id)!)) return;
+    if ((await f.step(journal.state!.tasks.get(id)!)) || readerGone()) return;
     await sleep(POLL_MS);
     live = journal.poll();
   }
-  f.finish(journal.state!.tasks.get(id));
+  await f.finish(journal.state!.tasks.get(id));
 }
 
 /** `aad logs --follow` without a task: every task's output as it comes, each line prefixed by its task id, until the run ends. */
@@ -167,22 +172,22 @@ export async function followRun(home: string, runId: string, tail: number | unde
   const plan = planTasks(paths);
   const followers = new Map<string, TaskFollower>();
   const pending = new Set<string>(journal.state!.order);
-  const start = (id: string, t: TaskRun, tail: number | undefined) => {
+  const start = async (id: string, t: TaskRun, tail: number | undefined) => {
     const f = new TaskFollower(id, paths, plan?.get(id), Math.max(1, t.attempts), false, writeOut, `${id} │ `);
-    if (tail !== undefined) f.skipToTail(tail);
+    if (tail !== undefined) await f.skipToTail(tail);
     followers.set(id, f);
   };
   // Tasks that have started show their latest attempt (or its last `tail` lines); later ones, all they print.
-  for (const id of journal.state!.order) if (journal.state!.tasks.get(id)!.attempts > 0) start(id, journal.state!.tasks.get(id)!, tail);
+  for (const id of journal.state!.order) if (journal.state!.tasks.get(id)!.attempts > 0) await start(id, journal.state!.tasks.get(id)!, tail);
   for (;;) {
     const state = journal.state!;
     for (const id of state.order) {
-      if (!followers.has(id) && state.tasks.get(id)!.attempts > 0) start(id, state.tasks.get(id)!, undefined);
+      if (!followers.has(id) && state.tasks.get(id)!.attempts > 0) await start(id, state.tasks.get(id)!, undefined);
     }
-    if (!live) break;
-    for (const [id, f] of followers) if (pending.has(id) && f.step(state.tasks.get(id)!)) pending.delete(id);
+    if (!live || readerGone()) break;
+    for (const [id, f] of followers) if (pending.has(id) && (await f.step(state.tasks.get(id)!))) pending.delete(id);
     await sleep(POLL_MS);
     live = journal.poll();
   }
-  for (const [id, f] of followers) if (pending.has(id)) f.finish(journal.state!.tasks.get(id));
+  for (const [id, f] of followers) if (pending.has(id)) await f.finish(journal.state!.tasks.get(id));
 }

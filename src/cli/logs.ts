@@ -1,9 +1,8 @@
 import { NotFoundError, UsageError } from '../errors.js';
 import { didYouMean } from '../plan/suggest.js';
-import { forEachTailChunk } from '../store/files.js';
 import { resolveHome } from '../store/paths.js';
 import { loadRun, resolveRunId } from '../store/runs.js';
-import { copyFrom, PrefixedLines } from './log-lines.js';
+import { copyFrom, copyTail, PrefixedLines, readerGone } from './log-lines.js';
 
 /** Options of `aad logs`. */
 export interface LogsArgs {
@@ -15,9 +14,9 @@ export interface LogsArgs {
   follow: boolean;
 }
 
-/** Writes bytes to stdout (a copy: the caller reuses its buffer). */
+/** Writes bytes to stdout (a copy: the caller reuses its buffer; callers wait for `drained` between blocks). */
 export const writeOut = (b: Buffer): void => {
-  process.stdout.write(Buffer.from(b));
+  if (!readerGone()) process.stdout.write(Buffer.from(b));
 };
 const NEWLINE = Buffer.from('\n');
 
@@ -35,8 +34,9 @@ export async function showLogs(a: LogsArgs): Promise<void> {
       const t = run.state.tasks.get(id)!;
       if (t.attempts === 0) continue;
       const lines = new PrefixedLines(`${id} │ `, writeOut);
-      printLog(run.paths.attemptLog(id, t.attempts), tail, (b) => lines.push(b));
+      await printLog(run.paths.attemptLog(id, t.attempts), tail, (b) => lines.push(b));
       lines.end();
+      if (readerGone()) return;
     }
     return;
   }
@@ -55,11 +55,11 @@ export async function showLogs(a: LogsArgs): Promise<void> {
   if (a.follow) return (await import('./logs-follow.js')).followTask(home, runId, a.task, attempt, tail);
   const shown = attempt ?? task.attempts;
   if (shown === 0) return; // no attempt yet: nothing to print
-  printLog(run.paths.attemptLog(a.task, shown), tail, writeOut);
+  await printLog(run.paths.attemptLog(a.task, shown), tail, writeOut);
 }
 
 /** The whole log, or its last `tail` lines (each ended by a newline), to `sink`. */
-export function printLog(path: string, tail: number | undefined, sink: (b: Buffer) => void): void {
-  if (tail === undefined) copyFrom(path, 0, sink);
-  else forEachTailChunk(path, tail, sink, () => sink(NEWLINE));
+export async function printLog(path: string, tail: number | undefined, sink: (b: Buffer) => void): Promise<void> {
+  if (tail === undefined) await copyFrom(path, 0, sink);
+  else await copyTail(path, tail, sink, () => sink(NEWLINE));
 }

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, it, onTestFinished } from 'vitest';
 import { cleanEnv, distMain, runCli, startCli, tmpDir, waitFor, writePlan, type CliOptions, type CliResult } from '../helpers/cli.js';
 
 const K64 = 64 * 1024;
@@ -86,22 +86,29 @@ describe.concurrent('aad logs --follow', () => {
         '    cmd: sleep 0.6',
         '  - id: late',
         '    depends_on: [first]',
-        '    cmd: echo "try $AAD_ATTEMPT begins"; sleep 0.3; printf "try $AAD_ATTEMPT ends"; exit 1',
+        // Attempt 1 goes on once the test saw --follow print its first line.
+        '    cmd: echo "try $AAD_ATTEMPT begins"; while [ $AAD_ATTEMPT = 1 ] && [ ! -e go ]; do sleep 0.05; done; sleep 0.2; printf "try $AAD_ATTEMPT ends"; exit 1',
         '    retries: 1',
         '    retry_backoff_sec: 0.3',
         '    rollback: sleep 0.2; echo undone',
         '  - id: slow',
-        '    cmd: sleep 4',
+        '    cmd: while [ ! -e stop ]; do sleep 0.05; done',
         '',
       ].join('\n'),
     );
     const run = ws.start(['run', '--quiet']);
+    // Whatever happens, the tasks that wait for the test end.
+    onTestFinished(() => ['go', 'stop'].forEach((f) => fs.writeFileSync(path.join(ws.dir, f), '')));
     const id = await waitFor('the run', () => (ws.events(ws.runIds()[0] ?? 'none').some((e) => e.event === 'run_started') ? ws.runIds()[0] : undefined));
-    const follow = await ws.aad(['logs', id, '--task', 'late', '--follow']);
+    const following = ws.start(['logs', id, '--task', 'late', '--follow']);
+    await waitFor('--follow to print attempt 1', () => (following.stdoutSoFar() === 'try 1 begins\n' ? true : undefined));
+    fs.writeFileSync(path.join(ws.dir, 'go'), '');
+    const follow = await following.done;
     expect(follow).toEqual(expect.objectContaining({ code: 0, stderr: '', stdout: 'try 1 begins\ntry 1 ends\ntry 2 begins\ntry 2 ends\nundone\n' }));
-    // It ended with the task, not with the run (which waits for `slow`).
+    // It ended with the task, not with the run (whose `slow` waits for the test).
     expect(ws.events(id).some((e) => e.event === 'run_finished')).toBe(false);
     expect(ws.events(id).some((e) => e.event === 'rollback_succeeded')).toBe(true);
+    fs.writeFileSync(path.join(ws.dir, 'stop'), '');
     expect((await run.done).code).toBe(3);
     // Once the run is over, --follow prints the task's logs and ends at once; --attempt N follows that attempt alone.
     expect(await ws.aad(['logs', id, '--task', 'late', '-f'])).toMatchObject({ code: 0, stdout: 'try 2 begins\ntry 2 ends\nundone\n' });
