@@ -80,7 +80,8 @@ class TaskFollower {
   async step(t: TaskRun): Promise<boolean> {
     for (;;) {
       this.offset = await copyFrom(this.paths.attemptLog(this.id, this.log), this.offset, (b) => this.emit(b));
-      if (this.log === 'rollback') return this.rollbackPending(t) ? false : this.endLog();
+      // A task still under way may yet roll back (`--attempt rollback` of a running task waits for it).
+      if (this.log === 'rollback') return !FINAL.has(t.state) || this.rollbackPending(t) ? false : this.endLog();
       const waiting = (t.attempts < this.log && !FINAL.has(t.state)) || (t.attempts === this.log && t.state === 'running');
       if (waiting) return false;
       if (this.only) return this.endLog();

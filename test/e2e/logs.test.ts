@@ -101,9 +101,12 @@ describe.concurrent('aad logs --follow', () => {
     onTestFinished(() => ['go', 'stop'].forEach((f) => fs.writeFileSync(path.join(ws.dir, f), '')));
     const id = await waitFor('the run', () => (ws.events(ws.runIds()[0] ?? 'none').some((e) => e.event === 'run_started') ? ws.runIds()[0] : undefined));
     const following = ws.start(['logs', id, '--task', 'late', '--follow']);
+    const rollback = ws.start(['logs', id, '--task', 'late', '--follow', '--attempt', 'rollback']);
     await waitFor('--follow to print attempt 1', () => (following.stdoutSoFar() === 'try 1 begins\n' ? true : undefined));
     fs.writeFileSync(path.join(ws.dir, 'go'), '');
     const follow = await following.done;
+    // --attempt rollback waits for the task to end and follows its rollback alone.
+    expect(await rollback.done).toMatchObject({ code: 0, stdout: 'undone\n', stderr: '' });
     expect(follow).toEqual(expect.objectContaining({ code: 0, stderr: '', stdout: 'try 1 begins\ntry 1 ends\ntry 2 begins\ntry 2 ends\nundone\n' }));
     // It ended with the task, not with the run (whose `slow` waits for the test).
     expect(ws.events(id).some((e) => e.event === 'run_finished')).toBe(false);
