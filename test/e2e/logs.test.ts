@@ -97,8 +97,11 @@ describe.concurrent('aad logs --follow', () => {
       ].join('\n'),
     );
     const run = ws.start(['run', '--quiet']);
-    // Whatever happens, the tasks that wait for the test end.
-    onTestFinished(() => ['go', 'stop'].forEach((f) => fs.writeFileSync(path.join(ws.dir, f), '')));
+    // Whatever happens, the run ends (SIGTERM cancels it, killing the tasks that wait for the test).
+    onTestFinished(async () => {
+      if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGTERM');
+      await run.done;
+    });
     const id = await waitFor('the run', () => (ws.events(ws.runIds()[0] ?? 'none').some((e) => e.event === 'run_started') ? ws.runIds()[0] : undefined));
     const following = ws.start(['logs', id, '--task', 'late', '--follow']);
     const rollback = ws.start(['logs', id, '--task', 'late', '--follow', '--attempt', 'rollback']);
