@@ -11,7 +11,7 @@ import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 import { resolvePlanArg } from './plan-arg.js';
 import { interpolateEnv, loadPlanFile } from './plan-file.js';
-import { graphText, historyOf } from './show-graph.js';
+import { graphJson, graphText, historyOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
 
 /** Options of `aad run`, as given on the command line. */
@@ -37,7 +37,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const selected = only ? restrictPlan(loaded.plan, only) : loaded.plan;
   const maxParallel = effectiveParallel(maxParallelFlag, selected);
   if (a.dryRun) {
-    printOut(graphText(selected, maxParallel, historyOf(a.plan, a.home)));
+    printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home)));
     return 0;
   }
   const plan = interpolateEnv(loaded, selected, process.env);

@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { criticalPath } from '../graph/dag.js';
 import { simulateMakespan } from '../graph/schedule.js';
-import { restrictPlan, formatCmd, type Plan } from '../plan/compile.js';
+import { restrictPlan, formatCmd, type Cmd, type Plan } from '../plan/compile.js';
+import { maskText, secretValues } from '../run/mask.js';
 import { resolveHome } from '../store/paths.js';
 import { taskDurations } from './history.js';
 import { renderGraph } from '../graph/render.js';
@@ -10,27 +11,52 @@ import { colorEnabled, painter } from '../report/style.js';
 import { loadPlanFile } from './plan-file.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 
+/** What `aad graph` and `aad run --dry-run` show, shared by the text and the JSON. */
+interface GraphModel {
+  critical: number[];
+  makespan: number;
+  fromHistory: boolean;
+  parallel: number;
+  secrets: string[];
+}
+
 /**
- * Renders the graph view of a plan (what `aad graph` and `aad run --dry-run` print). The critical path
- * and the estimate weigh tasks by how long they took in earlier runs when `durations` has any; tasks
- * without history count at the median; with no history at all every task weighs one task-length.
+ * The critical path and the estimate weigh tasks by how long they took in earlier runs when `durations` has any;
+ * tasks without history count at the median; with no history at all every task weighs one task-length.
  */
-export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map()): string {
+function graphModel(plan: Plan, parallel: number, durations: ReadonlyMap<string, number>): GraphModel {
   const known = plan.tasks.map((t) => durations.get(t.id)).filter((d): d is number => d !== undefined).sort((a, b) => a - b);
   const median = known.length > 0 ? known[known.length >> 1]! : 1;
   const weight = (i: number) => (known.length > 0 ? (durations.get(plan.tasks[i]!.id) ?? median) : 1);
   const critical = known.length > 0 ? criticalPath(plan.dag, weight).path : plan.critical;
-  const makespan = simulateMakespan(plan.dag, weight, parallel);
+  // Everything aad prints masks secret values (SPEC): a cmd may hold one literally.
+  const secrets = secretValues(process.env, ...plan.tasks.map((t) => t.env));
+  return { critical, makespan: simulateMakespan(plan.dag, weight, parallel), fromHistory: known.length > 0, parallel, secrets };
+}
+
+/** A one-line label for the tree: the first non-blank line of the text, with `…` when more follows. */
+export function firstLine(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const at = lines.findIndex((l) => l.trim() !== '');
+  if (at === -1) return text.trim();
+  const rest = lines.slice(at + 1).some((l) => l.trim() !== '');
+  return lines[at]!.trim() + (rest ? ' …' : '');
+}
+
+/** Renders the graph view of a plan (what `aad graph` and `aad run --dry-run` print), secrets masked. */
+export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map()): string {
+  const m = graphModel(plan, parallel, durations);
+  const mask = (t: string) => maskText(t, m.secrets);
   return renderGraph(
     {
-      goal: plan.goal,
+      goal: plan.goal === undefined ? undefined : mask(plan.goal),
       dag: plan.dag,
       waves: plan.waves,
-      critical,
-      estimate: { value: makespan, unit: known.length > 0 ? 'ms' : 'tasks', parallel },
+      critical: m.critical,
+      estimate: { value: m.makespan, unit: m.fromHistory ? 'ms' : 'tasks', parallel },
       describe: (i) => {
         const t = plan.tasks[i]!;
-        const text = t.description ?? formatCmd(t.cmd);
+        const text = firstLine(mask(t.description ?? formatCmd(t.cmd)));
         // SPEC "Corrections": such a task runs alone among the tasks of its git work tree.
         return t.rollback?.kind === 'git' ? `${text} [holds its git work tree alone]` : text;
       },
@@ -41,13 +67,46 @@ export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<s
   );
 }
 
-/** `aad graph`: load, select, print. */
-export async function showGraph(file: string, opts: { only?: string; maxParallel?: string; home?: string }): Promise<void> {
+/** The graph as JSON (`graph --json`, `run --dry-run --json`): see README, "JSON output". */
+export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map()): string {
+  const m = graphModel(plan, parallel, durations);
+  const mask = (t: string) => maskText(t, m.secrets);
+  const ids = (list: number[]) => list.map((i) => plan.tasks[i]!.id);
+  const waveOf = new Map<number, number>();
+  plan.waves.forEach((w, k) => w.forEach((i) => waveOf.set(i, k + 1)));
+  const cmdOf = (c: Cmd) => (c.kind === 'shell' ? mask(c.script) : c.source !== undefined ? mask(c.source) : c.argv.map(mask));
+  return JSON.stringify(
+    {
+      goal: plan.goal === undefined ? null : mask(plan.goal),
+      tasks: plan.tasks.map((t) => ({
+        id: t.id,
+        cmd: cmdOf(t.cmd),
+        deps: t.deps,
+        ...(t.description === undefined ? {} : { description: mask(t.description) }),
+        wave: waveOf.get(t.index)!,
+      })),
+      waves: plan.waves.map(ids),
+      critical_path: ids(m.critical),
+      estimate: {
+        ms: m.fromHistory ? m.makespan : null,
+        task_lengths: m.fromHistory ? null : m.makespan,
+        max_parallel: parallel,
+        from_history: m.fromHistory,
+      },
+    },
+    null,
+    2,
+  );
+}
+
+/** `aad graph`: load, select, print (as text, or as JSON with `json`). */
+export async function showGraph(file: string, opts: { only?: string; maxParallel?: string; home?: string; json?: boolean }): Promise<void> {
   const maxParallel = parseMaxParallel(opts.maxParallel);
   const { plan: full } = loadPlanFile(file);
   const only = parseOnly(opts.only, full);
   const plan = only ? restrictPlan(full, only) : full;
-  printOut(graphText(plan, effectiveParallel(maxParallel, plan), historyOf(file, opts.home)));
+  const show = opts.json ? graphJson : graphText;
+  printOut(show(plan, effectiveParallel(maxParallel, plan), historyOf(file, opts.home)));
 }
 
 /** Durations from earlier runs of this plan file in the home, or none when it cannot be read. */

@@ -128,7 +128,7 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
         notice(`cannot write escalation record for ${task.id}: ${(err as Error).message}`);
       }
       if (opts.onEscalationHook) {
-        const problem = await runEscalationHook(opts.onEscalationHook, record, opts.workdir, runner.envOf(task, n));
+        const problem = await runEscalationHook(opts.onEscalationHook, record, opts.workdir, runner.envOf(task, n), { path: runner.paths.hookLog('on_escalation'), secrets: opts.secrets });
         if (problem) notice(problem);
       }
     },

@@ -16,6 +16,8 @@ export function runPaths(home: string, runId: string) {
     logsDir: join(dir, 'logs'),
     taskLogDir: (task: string) => join(dir, 'logs', task),
     attemptLog: (task: string, attempt: number | 'rollback') => join(dir, 'logs', task, `${attempt}.log`),
+    /** A plan hook's output (`_hooks` cannot be a task id: ids start with a letter or digit). */
+    hookLog: (hook: 'on_escalation') => join(dir, 'logs', '_hooks', `${hook}.log`),
     artifacts: (task: string) => join(dir, 'artifacts', task),
     escalationsDir: join(dir, 'escalations'),
     escalations: (task: string) => join(dir, 'escalations', `${task}.json`),

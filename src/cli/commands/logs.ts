@@ -8,8 +8,12 @@ export default defineCommand({
     ...runIdArg,
     task: { type: 'string', description: 'Task id', valueHint: 'ID' },
     attempt: { type: 'string', description: 'Attempt number, or "rollback" (default: the latest attempt)', valueHint: 'N' },
-    tail: { type: 'string', description: 'Only the last N lines', valueHint: 'N' },
-    follow: { type: 'boolean', alias: ['f'], description: 'Keep printing until the attempt ends' },
+    tail: { type: 'string', description: 'Only the last N lines (a line over 64 KiB shows its last 64 KiB; 0: none)', valueHint: 'N' },
+    follow: {
+      type: 'boolean',
+      alias: ['f'],
+      description: "Keep printing as the logs grow: the task's attempts and rollback until it has ended for good (with --attempt, that log alone); without --task, the whole run, prefixed, until it ends",
+    },
     ...homeArgs,
   },
   async run({ args }) {

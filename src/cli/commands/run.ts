@@ -8,7 +8,7 @@ export default defineCommand({
     plan: { ...planArg.plan, description: 'Plan file; or task ids of ./aad.yaml (`aad run build` runs as `--only build`)' },
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
     ...onlyArgs('Run only'),
-    'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`) and run nothing' },
+    'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`; with --json, as `aad graph --json`) and run nothing' },
     ...driveArgs,
   },
   async run({ args }) {
