@@ -8,6 +8,7 @@ import { taskDurations } from './history.js';
 import { renderGraph } from '../graph/render.js';
 import { printOut } from '../report/print.js';
 import { colorEnabled, painter } from '../report/style.js';
+import { resolvePlanArg } from './plan-arg.js';
 import { loadPlanFile } from './plan-file.js';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 
@@ -84,6 +85,8 @@ export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<s
         deps: t.deps,
         ...(t.description === undefined ? {} : { description: mask(t.description) }),
         wave: waveOf.get(t.index)!,
+        // SPEC "Corrections": a `rollback: git` task runs alone among the tasks of its git work tree.
+        ...(t.rollback?.kind === 'git' ? { holds_work_tree: true } : {}),
       })),
       waves: plan.waves.map(ids),
       critical_path: ids(m.critical),
@@ -102,8 +105,11 @@ export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<s
 /** `aad graph`: load, select, print (as text, or as JSON with `json`). */
 export async function showGraph(file: string, opts: { only?: string; maxParallel?: string; home?: string; json?: boolean }): Promise<void> {
   const maxParallel = parseMaxParallel(opts.maxParallel);
+  // `aad graph build`: task ids of ./aad.yaml, as `aad run build` takes them.
+  const arg = resolvePlanArg(file, opts.only);
+  file = arg.plan;
   const { plan: full } = loadPlanFile(file);
-  const only = parseOnly(opts.only, full);
+  const only = parseOnly(arg.only, full);
   const plan = only ? restrictPlan(full, only) : full;
   const show = opts.json ? graphJson : graphText;
   printOut(show(plan, effectiveParallel(maxParallel, plan), historyOf(file, opts.home)));

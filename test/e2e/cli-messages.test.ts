@@ -50,6 +50,14 @@ describe.concurrent('command-line messages', () => {
     expect(await tasksRun(cwd)).toEqual(['lint', 'build']);
   });
 
+  it('aad graph takes a task id of ./aad.yaml as the plan too', async () => {
+    const cwd = tmpDir();
+    writePlan(cwd, PLAN);
+    const r = await aad(['graph', 'build', '--json'], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { tasks: { id: string }[] }).tasks.map((t) => t.id)).toEqual(['lint', 'build']);
+  });
+
   it('runs several ids given as ID,ID, added to --only', async () => {
     const cwd = tmpDir();
     writePlan(cwd, PLAN);

@@ -141,6 +141,9 @@ tasks:
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/risky.*holds its git work tree alone/);
     expect(r.stdout).not.toMatch(/plain.*holds its git work tree alone/);
+    const j = await ws.aad(['graph', '--json']);
+    const tasks = (JSON.parse(j.stdout) as { tasks: { id: string; holds_work_tree?: boolean }[] }).tasks;
+    expect(tasks.map((t) => [t.id, t.holds_work_tree ?? false])).toEqual([['risky', true], ['plain', false]]);
   });
 });
 
