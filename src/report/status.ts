@@ -116,7 +116,7 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
   const rows = state.order.map((id) => {
     const t = state.tasks.get(id)!;
     const shown: string = live === 'interrupted' && (t.state === 'running' || t.state === 'retrying') ? 'interrupted' : t.state;
-    const dur = t.durationMs !== null ? formatMs(t.durationMs) : t.state === 'running' && t.attemptStartedMs !== null ? formatMs(nowMs - t.attemptStartedMs) + '…' : '';
+    const dur = t.durationMs !== null ? formatMs(t.durationMs) : (t.state === 'running' || t.state === 'retrying') && t.startedAt !== null ? formatMs(nowMs - Date.parse(t.startedAt)) + '…' : '';
     const rb = t.rollback ? `rollback ${t.rollback.state}` : '';
     return [id, shown, String(t.attempts), dur, [t.reason ?? '', rb].filter(Boolean).join('; ')];
   });

@@ -15,6 +15,7 @@ export interface AttemptEnd {
   exit_code: number | null;
   signal: string | null;
   reason: string;
+  /** task_retrying: the attempt's time; task_succeeded, task_failed, task_cancelled: the task's, from its first start in the session to its end. */
   duration_ms: number;
 }
 
@@ -34,7 +35,7 @@ export type RunEventBody =
   | ({ event: 'task_retrying'; delay_ms: number } & AttemptEnd)
   /** The task succeeded on `attempt`. */
   | ({ event: 'task_succeeded' } & AttemptEnd)
-  /** The task failed for good after `attempts` attempts in this budget. */
+  /** The task failed for good after `attempts` attempts over the whole run (resumes included). */
   | ({ event: 'task_failed'; attempts: number } & AttemptEnd)
   /** The task will not run: a dependency did not succeed. */
   | { event: 'task_skipped'; task: string; reason: string }
