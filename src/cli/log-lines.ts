@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { MAX_LINE, tailSegments } from '../store/files.js';
+import { MAX_LINE, tailPieces } from '../store/files.js';
 
 const NL = Buffer.from('\n');
 
@@ -111,25 +111,11 @@ export async function copyFrom(path: string, offset: number, sink: (b: Buffer) =
 
 /** Passes the last `n` lines of a file to `sink`, `lineEnd` after each segment (see tailSegments), waiting for stdout. */
 export async function copyTail(path: string, n: number, sink: (b: Buffer) => void, lineEnd: () => void): Promise<void> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return;
-  }
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    for (const s of tailSegments(fd, n)) {
-      for (let at = s.start; at < s.end; ) {
-        const got = readSync(fd, buf, 0, Math.min(buf.length, s.end - at), at);
-        if (got === 0) break; // the file shrank meanwhile
-        sink(buf.subarray(0, got));
-        at += got;
-        if (!(await drained())) return;
-      }
-      lineEnd();
+  for (const piece of tailPieces(path, n)) {
+    if (piece === null) lineEnd();
+    else {
+      sink(piece);
+      if (!(await drained())) return;
     }
-  } finally {
-    closeSync(fd);
   }
 }

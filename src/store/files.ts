@@ -79,24 +79,24 @@ export function tailSegments(fd: number, n: number, maxLine = MAX_LINE): TailSeg
 export function tailLines(path: string, n: number): string[] {
   const lines: string[] = [];
   let parts: Buffer[] = [];
-  forEachTailChunk(
-    path,
-    n,
-    (b) => parts.push(Buffer.from(b)),
-    () => {
-      // A segment may hold several lines: split it.
-      for (const l of Buffer.concat(parts).toString('utf8').split('\n')) lines.push(l);
-      parts = [];
-    },
-  );
+  for (const piece of tailPieces(path, n)) {
+    if (piece !== null) {
+      parts.push(Buffer.from(piece));
+      continue;
+    }
+    // A segment may hold several lines: split it.
+    for (const l of Buffer.concat(parts).toString('utf8').split('\n')) lines.push(l);
+    parts = [];
+  }
   return lines;
 }
 
 /**
- * Calls `chunk` with the bytes of the last `n` lines of a file, in order and in pieces of at most a block,
- * and `lineEnd` after each segment (where a newline belongs); nothing when the file does not exist.
+ * The bytes of the last `n` lines of a file, in order and in pieces of at most a block, and `null` after
+ * each segment (where a newline belongs); nothing when the file does not exist. A piece is a view of one
+ * reused buffer: use it before asking for the next. A file that shrinks meanwhile ends the pieces early.
  */
-export function forEachTailChunk(path: string, n: number, chunk: (b: Buffer) => void, lineEnd: () => void): void {
+export function* tailPieces(path: string, n: number): Generator<Buffer | null> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -107,12 +107,12 @@ export function forEachTailChunk(path: string, n: number, chunk: (b: Buffer) => 
     const buf = Buffer.alloc(BLOCK);
     for (const s of tailSegments(fd, n)) {
       for (let at = s.start; at < s.end; ) {
-        const len = Math.min(buf.length, s.end - at);
-        readFull(fd, buf.subarray(0, len), at);
-        chunk(buf.subarray(0, len));
-        at += len;
+        const got = readSync(fd, buf, 0, Math.min(buf.length, s.end - at), at);
+        if (got === 0) return; // the file shrank meanwhile
+        yield buf.subarray(0, got);
+        at += got;
       }
-      lineEnd();
+      yield null;
     }
   } finally {
     closeSync(fd);
@@ -127,6 +127,7 @@ function charStart(fd: number, at: number, end: number): number {
   while (i < n && i < 3 && (b[i]! & 0xc0) === 0x80) i++;
   return at + i;
 }
+
 
 function readFull(fd: number, buf: Buffer, position: number): void {
   for (let got = 0; got < buf.length; ) {

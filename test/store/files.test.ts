@@ -2,7 +2,7 @@
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forEachTailChunk, MAX_LINE, tailLines, tailSegments } from '../../src/store/files.js';
+import { MAX_LINE, tailPieces, tailLines, tailSegments } from '../../src/store/files.js';
 import { tmpDir } from '../helpers/cli.js';
 import { prng } from '../helpers/prng.js';
 
@@ -95,7 +95,7 @@ describe('tailLines', () => {
   it('streams the tail in blocks of at most 64 KiB with a line end after each segment', () => {
     const p = file(`${'b'.repeat(200_000)}\nmid\n${'c'.repeat(10)}`);
     const parts: string[] = [];
-    forEachTailChunk(p, 3, (b) => parts.push(`<${b.length}>`), () => parts.push('|'));
+    for (const b of tailPieces(p, 3)) parts.push(b === null ? '|' : `<${b.length}>`);
     expect(parts).toEqual([`<${MAX_LINE}>`, '|', '<14>', '|']);
   });
 
