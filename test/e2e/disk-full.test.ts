@@ -181,7 +181,3 @@ describe.skipIf(!canMount).concurrent('a full or read-only disk (tmpfs homes; ne
     expect((await ws.status()).tasks[0]).toMatchObject({ state: 'failed', attempts: 2 });
   });
 });
-
-describe.skipIf(canMount)('a full or read-only disk', () => {
-  it.skip('needs root to mount a small tmpfs as the home (mount -t tmpfs failed here)', () => {});
-});
