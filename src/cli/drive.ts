@@ -7,6 +7,7 @@ import { spawnTask } from '../run/process.js';
 import { reduce, type RunState } from '../run/reduce.js';
 import { Runner } from '../run/runner.js';
 import type { TreeHolds } from '../run/tree-holds.js';
+import type { IsolationSetup } from '../run/worktree.js';
 import { Journal } from '../store/journal.js';
 import type { RunPaths } from '../store/paths.js';
 import { UsageError } from '../errors.js';
@@ -28,6 +29,8 @@ export interface DriveOptions {
   scope?: ReadonlySet<string>;
   /** The git work trees the tasks share, when a task holds its own alone (run/work-trees). */
   holds?: TreeHolds;
+  /** `isolation: worktree`: the repository and the isolated tasks' cwds in it (cli/isolation). */
+  isolation?: IsolationSetup;
 }
 
 /** Runs (or resumes) a run in this process: signals cancel it, the console shows it; resolves with the exit code. */
@@ -82,6 +85,7 @@ export async function drive(o: DriveOptions): Promise<number> {
     throw err;
   }
   reporter.setTasks(state.order);
+  const worktrees = o.isolation && new (await import('../run/worktree.js')).Worktrees(o.isolation, (m) => reporter.notice(maskText(m, secrets)));
 
   runner = new Runner({
     plan: o.plan,
@@ -107,6 +111,7 @@ export async function drive(o: DriveOptions): Promise<number> {
     onOutput: reporter.wantsOutput ? (task, chunk) => reporter.output(task, chunk) : undefined,
     onDrain: (resume) => reporter.whenDrained(resume),
     holds: o.holds,
+    worktrees,
     onHeld: (h) => reporter.taskNote(h.task, `waiting for the work tree ${h.root}${h.by === null ? '' : ` (${h.by} holds it alone: rollback: git)`}`),
   });
 

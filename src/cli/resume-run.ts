@@ -11,6 +11,7 @@ import { selfOwner } from '../store/proc.js';
 import { loadRun, resolveRunId, writeRunnerFile, type LoadedRun } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
 import { workTreesOf } from './work-trees.js';
+import { isolationOf } from './isolation.js';
 import { parseMaxParallel } from './options.js';
 import { interpolateEnv, loadPlanText } from './plan-file.js';
 import { warnUnknownEvents } from './unknown-events.js';
@@ -59,6 +60,11 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
   }
   const plan = interpolateEnv(loaded, selected, process.env);
   const { holds } = await workTreesOf(plan, run.state.workdir);
+  const isolation = await isolationOf(plan, run.state.workdir, home);
+  const integ = run.state.integration;
+  if (isolation && integ && integ.root !== isolation.repo.root) {
+    throw new RunStateError(`run ${runId} isolated its tasks in the repository ${integ.root}, but its workdir is now in ${isolation.repo.root}`);
+  }
   const owner = selfOwner();
   const maxParallel = maxParallelFlag ?? run.state.maxParallel;
   const graceMs = Math.max(1000, ...plan.tasks.map((t) => t.killGraceMs));
@@ -71,6 +77,7 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     mode,
     state: run.state,
     holds,
+    isolation,
     scope: a.failedOnly ? new Set(reset) : undefined,
     opening: [{ event: 'run_claimed', purpose: 'resume', base: run.events.length, owner, failed_only: a.failedOnly, max_parallel: maxParallel, fail_fast: a.failFast }],
     afterOpening: async () => {
@@ -83,7 +90,10 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
       // Only the winner says it drives the run: a loser writing first would leave runner.json naming it.
       writeRunnerFile(run.paths, owner, claimedAt);
       await reapLeftovers(run.state, graceMs);
-      return [{ event: 'tasks_reset', tasks: reset } satisfies RunEventBody];
+      const reset_: RunEventBody = { event: 'tasks_reset', tasks: reset };
+      // A run made before its plan had isolated tasks cannot be (its plan is its own copy); a journal cut short before the base was recorded can.
+      if (isolation && !integ) return [{ event: 'integration_branch', root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }, reset_];
+      return [reset_];
     },
   });
 }

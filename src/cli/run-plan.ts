@@ -13,6 +13,7 @@ import { resolvePlanArg } from './plan-arg.js';
 import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphJson, graphText, historyOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
+import { isolationOf } from './isolation.js';
 
 /** Options of `aad run`, as given on the command line. */
 export interface RunArgs {
@@ -52,6 +53,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   if (!isDir) throw new UsageError(`--workdir ${a.workdir}: not a directory (give the folder where the tasks run)`);
   const { holds } = await workTreesOf(plan, workdir);
   const home = resolveHome(a.home);
+  const isolation = await isolationOf(plan, workdir, home);
   const now = new Date();
   let runId = newRunId(now);
   let paths;
@@ -73,7 +75,12 @@ export async function runPlan(args: RunArgs): Promise<number> {
     maxParallel,
     mode,
     holds,
-    opening: [{ event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner }],
+    isolation,
+    opening: [
+      { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner },
+      // The base is recorded before the integration branch is made at it (Runner.run, run/worktree).
+      ...(isolation ? [{ event: 'integration_branch' as const, root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }] : []),
+    ],
   });
 }
 

@@ -59,6 +59,7 @@ export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<s
         const t = plan.tasks[i]!;
         const text = firstLine(mask(t.description ?? formatCmd(t.cmd)));
         // SPEC "Corrections": such a task runs alone among the tasks of its git work tree.
+        if (t.isolation === 'worktree') return `${text} [in its own git worktree]`;
         return t.rollback?.kind === 'git' ? `${text} [holds its git work tree alone]` : text;
       },
     },
@@ -86,7 +87,8 @@ export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<s
         ...(t.description === undefined ? {} : { description: mask(t.description) }),
         wave: waveOf.get(t.index)!,
         // SPEC "Corrections": a `rollback: git` task runs alone among the tasks of its git work tree.
-        ...(t.rollback?.kind === 'git' ? { holds_work_tree: true } : {}),
+        ...(t.rollback?.kind === 'git' && t.isolation !== 'worktree' ? { holds_work_tree: true } : {}),
+        ...(t.isolation === 'worktree' ? { isolation: 'worktree' } : {}),
       })),
       waves: plan.waves.map(ids),
       critical_path: ids(m.critical),

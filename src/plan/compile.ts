@@ -30,6 +30,10 @@ export interface Task {
   rollback?: Rollback;
   rollbackTimeoutMs?: number;
   rollbackOnCancel: boolean;
+  /** `worktree`: the task works in its own git worktree (run/worktree.ts). */
+  isolation: 'shared' | 'worktree';
+  /** Globs of untracked or ignored files of the main work tree to copy into its worktree. */
+  worktreeCopy: string[];
   description?: string;
 }
 
@@ -125,6 +129,8 @@ function compileTask(t: TaskInput, d: Defaults, index: number): Task {
     rollback: rollback === undefined ? undefined : rollback === 'git' ? { kind: 'git' } : toCmd(rollback),
     rollbackTimeoutMs: rollbackTimeoutSec === undefined ? undefined : secToMs(rollbackTimeoutSec),
     rollbackOnCancel: t.rollback_on_cancel ?? d.rollback_on_cancel ?? false,
+    isolation: t.isolation ?? d.isolation ?? 'shared',
+    worktreeCopy: t.worktree_copy ?? d.worktree_copy ?? [],
     description: t.description ?? d.description,
   };
 }

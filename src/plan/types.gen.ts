@@ -60,6 +60,18 @@ export type RollbackTimeoutSec = number;
  */
 export type RollbackOnCancel = boolean;
 /**
+ * Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.
+ *
+ * Example: `isolation: worktree`
+ */
+export type Isolation = 'shared' | 'worktree';
+/**
+ * Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.
+ *
+ * Example: `worktree_copy: [.env, ".claude/**"]`
+ */
+export type WorktreeCopy = string[];
+/**
  * What the task does, for people. Shown by `aad graph`.
  *
  * Example: `description: Compile the app`
@@ -155,6 +167,8 @@ export interface Defaults {
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;
   rollback_on_cancel?: RollbackOnCancel;
+  isolation?: Isolation;
+  worktree_copy?: WorktreeCopy;
   description?: Description;
 }
 /**
@@ -194,5 +208,7 @@ export interface TaskInput {
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;
   rollback_on_cancel?: RollbackOnCancel;
+  isolation?: Isolation;
+  worktree_copy?: WorktreeCopy;
   description?: Description;
 }

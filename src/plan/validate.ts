@@ -61,6 +61,7 @@ interface LooseTask {
   id?: unknown;
   depends_on?: unknown;
   outputs?: unknown;
+  worktree_copy?: unknown;
 }
 
 /** Semantic rules the schema cannot express; tolerant of a document that also fails the schema. */
@@ -113,12 +114,20 @@ function checkSemantics(data: unknown): Problem[] {
   }
 
   list.forEach((t, i) => {
-    if (!Array.isArray(t.outputs)) return;
-    t.outputs.forEach((p, j) => {
-      if (typeof p === 'string' && escapesCwd(p)) {
-        problems.push({ path: ['tasks', i, 'outputs', j], message: `output pattern "${p}" points outside the task's cwd: use a path relative to it, without ".."` });
-      }
-    });
+    if (Array.isArray(t.outputs)) {
+      t.outputs.forEach((p, j) => {
+        if (typeof p === 'string' && escapesCwd(p)) {
+          problems.push({ path: ['tasks', i, 'outputs', j], message: `output pattern "${p}" points outside the task's cwd: use a path relative to it, without ".."` });
+        }
+      });
+    }
+    if (Array.isArray(t.worktree_copy)) {
+      t.worktree_copy.forEach((p, j) => {
+        if (typeof p === 'string' && escapesCwd(p)) {
+          problems.push({ path: ['tasks', i, 'worktree_copy', j], message: `worktree_copy pattern "${p}" points outside the work tree: use a path relative to its top level, without ".."` });
+        }
+      });
+    }
   });
   return problems;
 }

@@ -3,10 +3,10 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.\n\nExample: `retry_backoff_sec: [1, 3, 10]`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}}]},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.\n\nExample: `retry_backoff_sec: [1, 3, 10]`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}}]},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
 const schema12 = {"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]};
 const pattern0 = new RegExp("^x-", "u");
-const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}};
+const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
 const schema14 = {"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1};
 const schema15 = {"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}};
 const schema16 = {"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483};
@@ -16,7 +16,9 @@ const schema19 = {"description":"Seconds to wait before each retry: a number (th
 const schema20 = {"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}};
 const schema22 = {"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483};
 const schema23 = {"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"};
-const schema24 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
+const schema24 = {"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]};
+const schema25 = {"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}};
+const schema26 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern1 = new RegExp("^(?!AAD_)[^=]+$", "u");
 
@@ -535,10 +537,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data14 = data.description;
+if(data.isolation !== undefined){
+let data14 = data.isolation;
 if(typeof data14 !== "string"){
-const err39 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data14};
+const err39 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data14};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -547,10 +549,8 @@ vErrors.push(err39);
 }
 errors++;
 }
-}
-}
-else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(!((data14 === "shared") || (data14 === "worktree"))){
+const err40 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values",schema:schema24.enum,parentSchema:schema24,data:data14};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -559,12 +559,78 @@ vErrors.push(err40);
 }
 errors++;
 }
+}
+if(data.worktree_copy !== undefined){
+let data15 = data.worktree_copy;
+if(Array.isArray(data15)){
+const len3 = data15.length;
+for(let i3=0; i3<len3; i3++){
+let data16 = data15[i3];
+if(typeof data16 === "string"){
+if(data16.length < 1){
+const err41 = {instancePath:instancePath+"/worktree_copy/" + i3,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.items,data:data16};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/worktree_copy/" + i3,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.items.type,parentSchema:schema25.items,data:data16};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema25.type,parentSchema:schema25,data:data15};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data17 = data.description;
+if(typeof data17 !== "string"){
+const err44 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data17};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"description":{"$ref":"#/definitions/description"}}};
-const schema26 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
+const schema27 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
+const schema28 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
 const pattern2 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -572,7 +638,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema25.required,parentSchema:schema25,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema27.required,parentSchema:schema27,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -582,7 +648,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.cmd === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmd"},message:"must have required property '"+"cmd"+"'",schema:schema25.required,parentSchema:schema25,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmd"},message:"must have required property '"+"cmd"+"'",schema:schema27.required,parentSchema:schema27,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -592,8 +658,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema25.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema25,data};
+if(!(func2.call(schema27.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema27,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -607,7 +673,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
 if(data0.length > 128){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema26,data:data0};
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema28,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -617,7 +683,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.length < 1){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26,data:data0};
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -627,7 +693,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!pattern2.test(data0)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema26,data:data0};
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema28,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -638,7 +704,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data0};
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -748,7 +814,7 @@ for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 === "string"){
 if(data4.length > 128){
-const err13 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema26,data:data4};
+const err13 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema28,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -758,7 +824,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data4.length < 1){
-const err14 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26,data:data4};
+const err14 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -768,7 +834,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!pattern2.test(data4)){
-const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema26,data:data4};
+const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema28,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -779,7 +845,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data4};
+const err16 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.type,parentSchema:schema28,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -791,7 +857,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema25.properties.depends_on.type,parentSchema:schema25.properties.depends_on,data:data3};
+const err17 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema27.properties.depends_on.type,parentSchema:schema27.properties.depends_on,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1300,10 +1366,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data19 = data.description;
+if(data.isolation !== undefined){
+let data19 = data.isolation;
 if(typeof data19 !== "string"){
-const err56 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data19};
+const err56 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema24.type,parentSchema:schema24,data:data19};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -1312,15 +1378,79 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-else {
-const err57 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema25.type,parentSchema:schema25,data};
+if(!((data19 === "shared") || (data19 === "worktree"))){
+const err57 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values",schema:schema24.enum,parentSchema:schema24,data:data19};
 if(vErrors === null){
 vErrors = [err57];
 }
 else {
 vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data.worktree_copy !== undefined){
+let data20 = data.worktree_copy;
+if(Array.isArray(data20)){
+const len5 = data20.length;
+for(let i5=0; i5<len5; i5++){
+let data21 = data20[i5];
+if(typeof data21 === "string"){
+if(data21.length < 1){
+const err58 = {instancePath:instancePath+"/worktree_copy/" + i5,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema25.items,data:data21};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/worktree_copy/" + i5,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.items.type,parentSchema:schema25.items,data:data21};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema25.type,parentSchema:schema25,data:data20};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data22 = data.description;
+if(typeof data22 !== "string"){
+const err61 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.type,parentSchema:schema26,data:data22};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema27.type,parentSchema:schema27,data};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }

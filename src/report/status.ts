@@ -1,6 +1,6 @@
 import { formatMs } from '../graph/render.js';
 import type { Counts, RunStateName, TaskState } from '../run/events.js';
-import { countStates, type RunState } from '../run/reduce.js';
+import { countStates, type RunState, type WorktreeRecord } from '../run/reduce.js';
 
 /** One task in `aad status --json` (SPEC.md). */
 export interface TaskStatusJson {
@@ -14,6 +14,22 @@ export interface TaskStatusJson {
   duration_ms: number | null;
   rollback: { state: 'succeeded' | 'failed'; exit_code: number | null } | null;
   artifacts: string[];
+  /** `isolation: worktree`: the task's worktree and branch, once it had one; absent otherwise. */
+  worktree?: WorktreeJson;
+}
+
+/** An isolated task's worktree in `aad status --json`. */
+export interface WorktreeJson {
+  path: string;
+  branch: string;
+  /** The commit it was made from. */
+  base: string;
+  /** `active` while the task works in it, `kept` after a failure, cancel or merge conflict, `removed` once gone. */
+  state: 'active' | 'kept' | 'removed';
+  /** The merge commit on the integration branch (null: nothing to merge), once merged. */
+  merged_commit?: string | null;
+  /** The commit of the state it was kept in (null: unchanged), once kept. */
+  kept_commit?: string | null;
 }
 
 /** `aad status --json` (SPEC.md); `aad runs --json` lists these without `tasks`. */
@@ -28,6 +44,8 @@ export interface RunStatusJson {
   counts: Counts;
   /** Task processes of an interrupted run still alive (its runner is gone); null for any other run. */
   leftover_processes: number | null;
+  /** `isolation: worktree`: the integration branch the isolated tasks' work is merged into, its base and repository; absent otherwise. */
+  integration?: { branch: string; base: string; repository: string };
   tasks: TaskStatusJson[];
 }
 
@@ -53,7 +71,9 @@ export function damagedObject(runId: string, reason: string): DamagedRunJson {
 
 /** SPEC.md's `aad status --json` object; `leftovers` is the count of live task processes of an interrupted run. */
 export function statusObject(state: RunState, live: RunStateName, leftovers: number | null): RunStatusJson {
-  return { ...runObject(state, live, leftovers), tasks: tasksJson(state) };
+  const integ = state.integration;
+  const integration = integ ? { integration: { branch: integ.branch, base: integ.base, repository: integ.root } } : {};
+  return { ...runObject(state, live, leftovers), ...integration, tasks: tasksJson(state) };
 }
 
 /** `aad runs --json`'s entry: the status object without `tasks`. */
@@ -85,8 +105,20 @@ function tasksJson(state: RunState): TaskStatusJson[] {
       duration_ms: t.durationMs,
       rollback: t.rollback && t.rollback.state !== 'running' ? { state: t.rollback.state, exit_code: t.rollback.exit_code } : null,
       artifacts: t.artifacts,
+      ...(t.worktree ? { worktree: worktreeJson(t.worktree) } : {}),
     };
   });
+}
+
+function worktreeJson(w: WorktreeRecord): WorktreeJson {
+  return {
+    path: w.path,
+    branch: w.branch,
+    base: w.base,
+    state: w.removed ? 'removed' : w.kept !== undefined ? 'kept' : 'active',
+    ...(w.merged !== undefined ? { merged_commit: w.merged } : {}),
+    ...(w.kept !== undefined ? { kept_commit: w.kept } : {}),
+  };
 }
 
 type Paint = (style: 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gray', text: string) => string;
@@ -128,6 +160,16 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
   for (const r of rows) {
     const line = fmt(r, (i, s) => (i === 1 ? paint(STATE_STYLE[r[1] as TaskState] ?? 'yellow', s) : s));
     lines.push(line.length > width && !line.includes('\x1b') ? line.slice(0, width - 1) + '…' : line);
+  }
+  const integ = state.integration;
+  if (integ) {
+    lines.push('', `Isolated tasks' work: branch ${paint('bold', integ.branch)} (from ${integ.base.slice(0, 12)}); take it with \`git merge ${integ.branch}\``);
+    const present = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.worktree && !t.worktree.removed);
+    if (present.length > 0) {
+      lines.push('Worktrees:');
+      for (const t of present) lines.push(`  ${t.id}: ${t.worktree!.path}  (branch ${t.worktree!.branch})`);
+      if (live !== 'running') lines.push(paint('dim', `  remove them with \`aad clean ${state.runId}\` (--branches: the run's branches too)`));
+    }
   }
   return lines.join('\n');
 }

@@ -19,6 +19,8 @@ export interface CollectOptions {
    * level deeper on every run. `dest` and `copyTo` are always left out.
    */
   skipDirs?: string[];
+  /** Files (relative posix paths) never taken even when a pattern matches them (worktree_copy: the tracked files). */
+  skipFiles?: ReadonlySet<string>;
   /** Lists a directory; injectable so that tests can see which directories the walk entered. */
   readdir?: (dir: string) => Promise<Dirent[]>;
   /** File-system operations in flight at once (default 32). */
@@ -220,6 +222,7 @@ class Walk {
 
   /** Indices of the patterns that take the file at `rel` (none when an exclusion matches it). */
   private matchFile(rel: string, covered: ReadonlySet<number>): readonly number[] {
+    if (this.opts.skipFiles?.has(rel)) return NONE;
     if (this.negatives.some((n) => !n.dirOnly && n.match(rel))) return NONE;
     let hit: number[] | undefined;
     this.positives.forEach((p, i) => {

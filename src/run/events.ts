@@ -50,6 +50,16 @@ export type RunEventBody =
   | { event: 'rollback_failed'; task: string; exit_code: number | null; reason: string; note?: string }
   /** The built-in git rollback's snapshot of the task's work tree, taken before its first attempt and kept for the run. */
   | { event: 'snapshot_taken'; task: string; attempt: number; root: string; scope: string; commit: string; ref: string }
+  /** `isolation: worktree`: the run's integration branch, made at the base commit (HEAD when the run started); isolated tasks' results are merged into it. */
+  | { event: 'integration_branch'; root: string; branch: string; base: string }
+  /** An isolated task's worktree and branch, from `base` (written before git makes them: a resume removes what a dead runner left half made). */
+  | { event: 'worktree_created'; task: string; attempt: number; path: string; branch: string; base: string }
+  /** An isolated task's work merged into the integration branch: `commit` is the merge commit, null when it changed nothing. */
+  | { event: 'worktree_merged'; task: string; commit: string | null }
+  /** An isolated task ended without success: its worktree stays for inspection, its state committed on its branch (`commit`, null when unchanged). */
+  | { event: 'worktree_kept'; task: string; path: string; commit: string | null }
+  /** An isolated task's worktree is gone (its branch stays until `aad clean --branches`). */
+  | { event: 'worktree_removed'; task: string; path: string }
   /** Outputs collected after the task's final attempt. */
   | { event: 'artifacts_collected'; task: string; files: string[]; warnings: string[] }
   | { event: 'escalation'; task: string; level: EscalationLevel; reason: string }

@@ -30,7 +30,8 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
   const snapshotProblems = new Map<string, string>();
   return {
     async beforeAttempt(runner, task) {
-      if (task.rollback?.kind !== 'git') return;
+      // An isolated task's worktree is its own snapshot: its base.
+      if (task.rollback?.kind !== 'git' || task.isolation === 'worktree') return;
       const run = runner.state.tasks.get(task.id)!;
       // Taken once and kept across resumes: a resume after a crash must not take the half-done state
       // a killed attempt left as the "before".
@@ -71,6 +72,16 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       if (!rb) return undefined;
       runner.emit({ event: 'rollback_started', task: task.id });
       runner.flush();
+      if (rb.kind === 'git' && task.isolation === 'worktree' && runner.worktrees) {
+        const r = await runner.worktrees.discard(runner, task);
+        if (r.ok) {
+          runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: null, note: r.note });
+          return `Rolled back with git: ${r.note}`;
+        }
+        runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason: r.note });
+        runner.escalate(task, 'critical', `rollback failed: ${r.note}`, null);
+        return `Rollback failed: ${r.note}.`;
+      }
       if (rb.kind === 'git') {
         const snap = runner.state.tasks.get(task.id)?.snapshot;
         if (!snap) {

@@ -33,38 +33,48 @@ export const SYMLINK = '120000';
 // Variables that would point git at another repository or index than the cwd's.
 const LOCAL_GIT_VARS = [
   'GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_PREFIX', 'GIT_COMMON_DIR', 'GIT_OBJECT_DIRECTORY',
-  'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_IMPLICIT_WORK_TREE', 'GIT_INTERNAL_SUPER_PREFIX',
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_IMPLICIT_WORK_TREE', 'GIT_INTERNAL_SUPER_PREFIX', 'GIT_NAMESPACE',
+  'GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_FILESYSTEM', 'GIT_CONFIG_PARAMETERS', 'GIT_CONFIG_COUNT',
+  'GIT_SHALLOW_FILE', 'GIT_REPLACE_REF_BASE', 'GIT_NO_REPLACE_OBJECTS', 'GIT_GRAFT_FILE', 'GIT_QUARANTINE_PATH',
 ];
+
+/** `env` without the variables that would point git at another repository, index or configuration (`GIT_CONFIG_KEY_n`…). */
+export function withoutGitRedirects(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...env };
+  for (const name of LOCAL_GIT_VARS) delete out[name];
+  for (const name of Object.keys(out)) if (/^GIT_CONFIG_(KEY|VALUE)_\d+$/.test(name)) delete out[name];
+  return out;
+}
 
 // splitIndex off: a temporary index must not leave sharedindex files in .git.
 // safecrlf off: a snapshot records the file as it is rather than refusing it.
-// hooksPath: writing a temporary index must not run the user's post-index-change hook.
+// hooksPath: aad's own git commands never run the user's hooks (post-index-change, post-checkout of a
+// worktree add…): /dev/null holds no hook. fsmonitor: nor the user's fsmonitor hook. gpgsign: aad's
+// commits are never signed (a signing prompt would hang the run).
 export const GIT_CONFIG = [
-  ...['core.splitIndex=false', 'core.safecrlf=false', 'advice.addEmbeddedRepo=false', 'core.hooksPath=/dev/null'].flatMap((c) => ['-c', c]),
+  ...['core.splitIndex=false', 'core.safecrlf=false', 'advice.addEmbeddedRepo=false', 'core.hooksPath=/dev/null', 'core.fsmonitor=false', 'commit.gpgSign=false']
+    .flatMap((c) => ['-c', c]),
 ];
 
-/** The environment of every git command: the cwd's repository, no prompt, aad's identity. */
-export function gitEnv(index: string | undefined, literal: boolean): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of LOCAL_GIT_VARS) delete env[name];
+/** The environment of every git command: the cwd's repository, no prompt, aad's identity (or git's configured one). */
+export function gitEnv(index: string | undefined, literal: boolean, identity: 'aad' | 'config' = 'aad'): Record<string, string | undefined> {
   return {
-    ...env,
+    ...withoutGitRedirects(process.env),
     GIT_TERMINAL_PROMPT: '0',
     GIT_OPTIONAL_LOCKS: '0',
     GIT_LITERAL_PATHSPECS: literal ? '1' : undefined,
-    GIT_AUTHOR_NAME: 'aad',
-    GIT_AUTHOR_EMAIL: 'aad@localhost',
-    GIT_COMMITTER_NAME: 'aad',
-    GIT_COMMITTER_EMAIL: 'aad@localhost',
+    ...(identity === 'aad'
+      ? { GIT_AUTHOR_NAME: 'aad', GIT_AUTHOR_EMAIL: 'aad@localhost', GIT_COMMITTER_NAME: 'aad', GIT_COMMITTER_EMAIL: 'aad@localhost' }
+      : {}),
     ...(index === undefined ? {} : { GIT_INDEX_FILE: index }),
   };
 }
 
 // Pathspecs are file names, never globs; only check-ignore (whose arguments are plain paths) refuses the setting.
-type GitOptions = { index?: string; input?: string; literal?: false };
+type GitOptions = { index?: string; input?: string; literal?: false; identity?: 'config' };
 
 export function git(cwd: string, args: readonly string[], opts: GitOptions = {}): Promise<ExecResult> {
-  const env = gitEnv(opts.index, opts.literal ?? true);
+  const env = gitEnv(opts.index, opts.literal ?? true, opts.identity);
   return execCapture('git', [...GIT_CONFIG, ...args], { cwd, env, input: opts.input });
 }
 

@@ -33,6 +33,22 @@ export interface TaskRun {
    * before the task runs again (the user's fixes) is not the task's.
    */
   snapshot: { root: string; scope: string; commit: string; ref: string } | null;
+  /** `isolation: worktree`: the task's latest worktree, as the journal tells it. */
+  worktree: WorktreeRecord | null;
+}
+
+/** An isolated task's worktree: where, on which branch, from which base, and what became of it. */
+export interface WorktreeRecord {
+  path: string;
+  branch: string;
+  base: string;
+  /** The attempt it was made for. */
+  attempt: number;
+  /** Merged into the integration branch: the merge commit (null: nothing to merge); undefined while not merged. */
+  merged?: string | null;
+  /** Kept after a failure or cancel: the commit of the state it was left in (null: unchanged). */
+  kept?: string | null;
+  removed: boolean;
 }
 
 /** A run as the journal tells it (liveness of its runner is judged elsewhere). */
@@ -62,6 +78,8 @@ export interface RunState {
   counts: Counts;
   /** Rollbacks under way. */
   rollbacksRunning: number;
+  /** `isolation: worktree`: the repository and the run's integration branch. */
+  integration: { root: string; branch: string; base: string } | null;
   /** Ids of the tasks whose state was set, in order (one entry a change): decide follows it instead of rescanning every task. */
   moves: string[];
 }
@@ -70,6 +88,7 @@ function newTask(id: string): TaskRun {
   return {
     id, state: 'pending', attempts: 0, budgetBase: 0, exitCode: null, reason: null, startedAt: null, endedAt: null,
     durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, artifacts: [], killed: false, snapshot: null,
+    worktree: null,
   };
 }
 
@@ -90,6 +109,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       escalations: { warning: 0, error: 0, critical: 0 },
       counts: { ...emptyCounts(), pending: e.tasks.length },
       rollbacksRunning: 0,
+      integration: null,
       moves: [],
     };
   }
@@ -115,7 +135,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
         if (!t) continue;
         if (t.rollback?.state === 'running') state.rollbacksRunning--;
         move(state, t, 'pending');
-        Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts, snapshot: t.snapshot });
+        Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts, snapshot: t.snapshot, worktree: t.worktree });
       }
       break;
     case 'task_started':
@@ -183,6 +203,21 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       break;
     case 'snapshot_taken':
       if (task) task.snapshot = { root: e.root, scope: e.scope, commit: e.commit, ref: e.ref };
+      break;
+    case 'integration_branch':
+      state.integration = { root: e.root, branch: e.branch, base: e.base };
+      break;
+    case 'worktree_created':
+      if (task) task.worktree = { path: e.path, branch: e.branch, base: e.base, attempt: e.attempt, removed: false };
+      break;
+    case 'worktree_merged':
+      if (task?.worktree) task.worktree.merged = e.commit;
+      break;
+    case 'worktree_kept':
+      if (task?.worktree) task.worktree.kept = e.commit;
+      break;
+    case 'worktree_removed':
+      if (task?.worktree && task.worktree.path === e.path) task.worktree.removed = true;
       break;
     case 'artifacts_collected':
       if (task) task.artifacts = e.files;

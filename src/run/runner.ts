@@ -11,6 +11,8 @@ import type { FailureEffects } from './failure.js';
 import type { AttemptDone, Spawner, TaskProcess } from './process.js';
 import { countStates, reduce, type RunState, type TaskRun } from './reduce.js';
 import type { HeldTask, TreeHolds } from './tree-holds.js';
+import { withoutGitRedirects } from './git-plumbing.js';
+import type { Worktrees } from './worktree.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
 export interface RunnerOptions {
@@ -39,6 +41,8 @@ export interface RunnerOptions {
   holds?: TreeHolds;
   /** Told once each time a ready task starts waiting for its work tree. */
   onHeld?: (held: HeldTask) => void;
+  /** `isolation: worktree`: the tasks' worktrees (run/worktree.ts); set when a task of the plan is isolated. */
+  worktrees?: Worktrees;
 }
 
 /** The end of a run. */
@@ -82,7 +86,18 @@ export class Runner {
       this.finished = resolve;
       this.failed = reject;
     });
-    this.tick();
+    const wt = this.o.worktrees;
+    if (!wt) this.tick();
+    else {
+      // The integration branch must exist and a dead runner's worktrees go before any task starts.
+      wt.open(this).then(
+        () => this.tick(),
+        (err: unknown) => {
+          this.o.journal.flush();
+          this.failed?.(err as IoError);
+        },
+      );
+    }
     return done;
   }
 
@@ -231,16 +246,23 @@ export class Runner {
     void p.finally(() => this.busy.delete(p));
   }
 
-  /** The task's absolute cwd. */
+  /** The task's absolute cwd: in its worktree when it is isolated (and has one). */
   cwdOf(task: Task): string {
+    if (task.isolation === 'worktree' && this.o.worktrees) {
+      const inWorktree = this.o.worktrees.cwdOf(this.o.state.tasks.get(task.id), task);
+      if (inWorktree !== undefined) return inWorktree;
+    }
     return absoluteFrom(this.o.state.workdir, task.cwd);
   }
 
-  /** Its environment: aad's, the plan's, then aad's own variables. */
+  /** Its environment: aad's, the plan's, then aad's own variables (an isolated task's git is never pointed elsewhere by GIT_DIR and the like). */
   envOf(task: Task, attempt: number | 'rollback'): Record<string, string> {
+    const isolated = task.isolation === 'worktree' && this.o.worktrees !== undefined;
+    const wt = isolated ? this.o.state.tasks.get(task.id)?.worktree : undefined;
     return {
-      ...this.baseEnv,
+      ...(isolated ? (withoutGitRedirects(this.baseEnv) as Record<string, string>) : this.baseEnv),
       ...task.env,
+      ...(wt && !wt.removed ? { AAD_WORKTREE: wt.path } : {}),
       AAD_RUN_ID: this.o.state.runId,
       AAD_TASK_ID: task.id,
       AAD_ATTEMPT: String(attempt),
@@ -279,6 +301,7 @@ export class Runner {
 
   private async attempt(task: Task, attempt: number): Promise<AttemptDone> {
     await this.logs.dir(task.id);
+    if (task.isolation === 'worktree' && this.o.worktrees) await this.o.worktrees.prepare(this, task, attempt);
     await this.o.failure.beforeAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
     const logFd = await this.logs.open(task.id, attempt);
@@ -332,8 +355,17 @@ export class Runner {
     switch (verdict.kind) {
       case 'succeed': {
         await this.o.failure.collect(this, task);
+        const wt = this.isolated(task);
+        // An isolated task's work is committed and merged before it counts as succeeded: a conflict fails it.
+        const problem = wt ? await wt.integrate(this, task) : undefined;
         const at = this.o.clock();
+        if (problem !== undefined) {
+          this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: problem, attempts: run.attempts }, at);
+          this.escalate(task, 'error', `${problem}. Its worktree is kept at ${run.worktree?.path ?? '?'} (branch ${run.worktree?.branch ?? '?'}) to resolve by hand`, attempt);
+          break;
+        }
         this.emit({ event: 'task_succeeded', ...end, duration_ms: this.taskDuration(run, at), reason: 'succeeded' }, at);
+        if (wt) this.track(wt.remove(this, task).catch((err: unknown) => this.abortOn(err)));
         break;
       }
       case 'retry':
@@ -342,6 +374,7 @@ export class Runner {
         break;
       case 'fail': {
         await this.o.failure.collect(this, task);
+        await this.isolated(task)?.keep(this, task, 'failed');
         const at = this.o.clock();
         // Attempts over the whole run (resumes included): the number the console, the summary and status show.
         this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason, attempts: run.attempts }, at);
@@ -353,12 +386,25 @@ export class Runner {
       }
       case 'cancelled': {
         await this.o.failure.collect(this, task);
+        await this.isolated(task)?.keep(this, task, 'cancelled');
         const at = this.o.clock();
         this.emit({ event: 'task_cancelled', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason }, at);
         if (verdict.rollback) await this.o.failure.rollback(this, task);
         break;
       }
     }
+  }
+
+  /** The worktrees' effects when the task is isolated and has a worktree. */
+  private isolated(task: Task): Worktrees | undefined {
+    if (task.isolation !== 'worktree' || !this.o.worktrees) return undefined;
+    const wt = this.o.state.tasks.get(task.id)?.worktree;
+    return wt && !wt.removed ? this.o.worktrees : undefined;
+  }
+
+  /** The worktrees' effects (rollback: git of an isolated task). */
+  get worktrees(): Worktrees | undefined {
+    return this.o.worktrees;
   }
 
   /** A task's duration when it ends at `at`: from its first start in this session, as `reduce` folds it from the same timestamps. */

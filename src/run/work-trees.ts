@@ -19,7 +19,7 @@ export interface TreeProblem {
  * to hold), and the `rollback: git` tasks that have no work tree to snapshot.
  */
 export async function findWorkTrees(plan: Plan, workdir: string): Promise<{ holds?: TreeHolds; problems: TreeProblem[] }> {
-  if (!plan.tasks.some((t) => t.rollback?.kind === 'git')) return { problems: [] };
+  if (!plan.tasks.some(holdsItsTree)) return { problems: [] };
   const rootOf = new Map<string, Promise<{ root?: string; reason: string }>>();
   const lookup = (cwd: string) => {
     let p = rootOf.get(cwd);
@@ -31,9 +31,11 @@ export async function findWorkTrees(plan: Plan, workdir: string): Promise<{ hold
   const exclusive = new Uint8Array(plan.tasks.length);
   const problems: TreeProblem[] = [];
   for (const task of plan.tasks) {
+    // An isolated task works in a worktree of its own: it shares no work tree with anyone.
+    if (task.isolation === 'worktree') continue;
     const cwd = absoluteFrom(workdir, task.cwd);
     const found = await lookup(cwd);
-    const isGit = task.rollback?.kind === 'git';
+    const isGit = holdsItsTree(task);
     if (isGit) exclusive[task.index] = 1;
     if (found.root === undefined) {
       if (isGit) problems.push({ task: task.id, folder: cwd, reason: found.reason });
@@ -44,6 +46,11 @@ export async function findWorkTrees(plan: Plan, workdir: string): Promise<{ hold
     tree[task.index] = t;
   }
   return { holds: { roots, tree, exclusive }, problems };
+}
+
+/** A `rollback: git` task that works in the shared work tree holds it alone. */
+export function holdsItsTree(task: Plan['tasks'][number]): boolean {
+  return task.rollback?.kind === 'git' && task.isolation !== 'worktree';
 }
 
 /** The top level of the git work tree holding `cwd` (or, for a folder a task creates, its nearest existing parent). */

@@ -29,6 +29,11 @@ export function runsDir(home: string): string {
   return join(home, 'runs');
 }
 
+/** Where a run's isolated tasks get their git worktrees: `<home>/worktrees/<run_id>/<task>`. */
+export function worktreePath(home: string, runId: string, task: string): string {
+  return join(home, 'worktrees', runId, task);
+}
+
 /** The home's own `.gitignore`, which keeps its run history out of the user's commits. */
 export function homeGitignore(home: string): string {
   return join(home, '.gitignore');

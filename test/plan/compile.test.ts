@@ -34,6 +34,8 @@ describe('compilePlan: defaults', () => {
       rollback: undefined,
       rollbackTimeoutMs: undefined,
       rollbackOnCancel: false,
+      isolation: 'shared',
+      worktreeCopy: [],
       description: undefined,
     });
   });
@@ -49,6 +51,8 @@ describe('compilePlan: defaults', () => {
       rollback: './undo.sh',
       rollback_timeout_sec: 9,
       rollback_on_cancel: true,
+      isolation: 'worktree',
+      worktree_copy: ['.env'],
       description: 'from defaults',
     };
     expect(only(task('a'), defaults)).toMatchObject({
@@ -61,6 +65,8 @@ describe('compilePlan: defaults', () => {
       rollback: { kind: 'argv', argv: ['./undo.sh'], source: './undo.sh' },
       rollbackTimeoutMs: 9000,
       rollbackOnCancel: true,
+      isolation: 'worktree',
+      worktreeCopy: ['.env'],
       description: 'from defaults',
     });
   });

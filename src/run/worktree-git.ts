@@ -1,0 +1,212 @@
+// The git side of `isolation: worktree` (SPEC "Isolation in a git worktree"): every command goes through
+// git-plumbing's `git()` (controlled environment, no hooks, no fsmonitor, no signing). The integration
+// branch is never checked out: merges are `merge-tree --write-tree` + `commit-tree` + a compare-and-swap
+// `update-ref`, so the user's work tree, index, HEAD and stash are never involved.
+import { lstat, rm, rmdir } from 'node:fs/promises';
+import path from 'node:path';
+import { failure, git, nulJoin, nulList, type Result } from './git-plumbing.js';
+
+/** Whose name aad's commits carry: git's configured identity, else `aad <aad@localhost>`. */
+export type Identity = 'config' | 'aad';
+
+/** The oldest git with `merge-tree --write-tree`. */
+export const MIN_GIT: readonly [number, number] = [2, 38];
+
+/** The repository a run isolates its tasks from: the workdir's work tree. */
+export interface Repo {
+  /** Top level of the main work tree (git's spelling: symlinks resolved). */
+  root: string;
+  /** The commit HEAD pointed at. */
+  head: string;
+  identity: Identity;
+}
+
+/** Checks that `dir` lies in a usable work tree for isolation and finds HEAD; a reason for the user when not. */
+export async function findRepo(dir: string): Promise<Result<{ repo: Repo }>> {
+  const v = await git(dir, ['--version']);
+  if (v.spawnError !== undefined) return { ok: false, reason: `git is not available: ${v.spawnError}` };
+  const m = /(\d+)\.(\d+)/.exec(v.stdout);
+  const [maj, min] = m ? [Number(m[1]), Number(m[2])] : [0, 0];
+  if (maj < MIN_GIT[0] || (maj === MIN_GIT[0] && min < MIN_GIT[1])) {
+    return { ok: false, reason: `git ${MIN_GIT.join('.')} or later is needed (merge-tree --write-tree); this is ${v.stdout.trim() || 'an unknown version'}` };
+  }
+  const r = await git(dir, ['rev-parse', '--is-bare-repository', '--is-inside-work-tree', '--show-toplevel']);
+  const [bare, inside, root] = r.stdout.split('\n');
+  if (r.exitCode !== 0) return { ok: false, reason: `${dir} is not in a git repository` };
+  if (bare === 'true') return { ok: false, reason: `${dir} is in a bare repository: isolation needs a work tree` };
+  if (inside !== 'true' || !root) return { ok: false, reason: `${dir} is not in a git work tree (inside a .git folder?)` };
+  const head = await git(root, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
+  if (head.exitCode !== 0) return { ok: false, reason: `the repository at ${root} has no commit yet (HEAD is unborn): commit something first, so that the worktrees have a base` };
+  const name = await git(root, ['config', '--get', 'user.name']);
+  const email = await git(root, ['config', '--get', 'user.email']);
+  const identity: Identity = name.exitCode === 0 && name.stdout.trim() !== '' && email.exitCode === 0 && email.stdout.trim() !== '' ? 'config' : 'aad';
+  return { ok: true, repo: { root, head: head.stdout.trim(), identity } };
+}
+
+/** Why a task id cannot name a branch (`git check-ref-format` rules a task id can break), or undefined. */
+export function branchProblem(id: string): string | undefined {
+  if (id.includes('..')) return 'contains ".."';
+  if (id.endsWith('.lock')) return 'ends with ".lock"';
+  if (id.endsWith('.')) return 'ends with "."';
+  return undefined;
+}
+
+/** `refs/heads/<branch>`. */
+export function headRef(branch: string): string {
+  return `refs/heads/${branch}`;
+}
+
+/** Where the branch points, or null when it does not exist. */
+export async function branchTip(root: string, branch: string): Promise<Result<{ commit: string | null }>> {
+  const r = await git(root, ['rev-parse', '-q', '--verify', `${headRef(branch)}^{commit}`]);
+  if (r.exitCode === 0) return { ok: true, commit: r.stdout.trim() };
+  if (r.exitCode === 1 && r.spawnError === undefined) return { ok: true, commit: null };
+  return { ok: false, reason: failure('git rev-parse', r) };
+}
+
+/** Creates `branch` at `commit` unless it exists (then it is left as it is). */
+export async function ensureBranch(root: string, branch: string, commit: string): Promise<Result<{ created: boolean }>> {
+  const tip = await branchTip(root, branch);
+  if (!tip.ok) return tip;
+  if (tip.commit !== null) return { ok: true, created: false };
+  // The empty old value: created only if nobody made it meanwhile.
+  const r = await git(root, ['update-ref', '-m', 'aad: integration branch', headRef(branch), commit, '']);
+  if (r.exitCode !== 0) return { ok: false, reason: failure(`git update-ref ${headRef(branch)}`, r) };
+  return { ok: true, created: true };
+}
+
+/** Makes a fresh worktree at `wt` on `branch` (reset to `base`), removing whatever was there. */
+export async function addWorktree(root: string, wt: string, branch: string, base: string): Promise<Result<object>> {
+  const gone = await removeWorktree(root, wt);
+  if (!gone.ok) return gone;
+  const r = await git(root, ['worktree', 'add', '--quiet', '--no-track', '-B', branch, wt, base]);
+  if (r.exitCode !== 0) return { ok: false, reason: failure('git worktree add', r) };
+  return { ok: true };
+}
+
+/**
+ * Removes the worktree at `wt` (its files, git's record of it); what is already gone is fine. Its branch
+ * stays. The `worktrees/<run_id>` folder goes with its last worktree.
+ */
+export async function removeWorktree(root: string, wt: string): Promise<Result<object>> {
+  const exists = await lstat(wt).then(() => true, () => false);
+  if (exists) {
+    const r = await git(root, ['worktree', 'remove', '--force', '--force', wt]);
+    if (r.exitCode !== 0) {
+      // Not (or no longer) a registered worktree, or half made: its files go, and prune forgets it.
+      try {
+        await rm(wt, { recursive: true, force: true });
+      } catch (err) {
+        return { ok: false, reason: `cannot remove ${wt}: ${(err as Error).message}` };
+      }
+    }
+  }
+  const p = await git(root, ['worktree', 'prune']);
+  if (p.exitCode !== 0) return { ok: false, reason: failure('git worktree prune', p) };
+  await rmdir(path.dirname(wt)).catch(() => undefined);
+  return { ok: true };
+}
+
+/** Which of `paths` (relative to the top level) the tree of `commit` does not hold. */
+export async function notIn(root: string, commit: string, paths: readonly string[]): Promise<Result<{ paths: string[] }>> {
+  if (paths.length === 0) return { ok: true, paths: [] };
+  const r = await git(root, ['ls-tree', '-r', '-z', '--name-only', '--full-tree', commit, '--', ...paths]);
+  if (r.exitCode !== 0) return { ok: false, reason: failure('git ls-tree', r) };
+  const held = new Set(nulList(r.stdout));
+  return { ok: true, paths: paths.filter((p) => !held.has(p)) };
+}
+
+/** The main work tree's tracked paths (for worktree_copy: tracked files are never copied). */
+export async function trackedPaths(root: string): Promise<Result<{ paths: Set<string> }>> {
+  const r = await git(root, ['ls-files', '-z', '--full-name']);
+  if (r.exitCode !== 0) return { ok: false, reason: failure('git ls-files', r) };
+  return { ok: true, paths: new Set(nulList(r.stdout)) };
+}
+
+/**
+ * Commits everything in the worktree (`git add -A`, ignored files excepted, `leaveOut` unstaged) on top of
+ * its HEAD. `commit` is null when nothing changed since HEAD; `head` is the worktree's HEAD afterwards
+ * (the task may have committed on its own).
+ */
+export async function commitAll(wt: string, message: string, identity: Identity, leaveOut: readonly string[]): Promise<Result<{ commit: string | null; head: string }>> {
+  const id = identity === 'config' ? { identity: 'config' as const } : {};
+  const add = await git(wt, ['add', '-A'], id);
+  if (add.exitCode !== 0) return { ok: false, reason: failure('git add -A', add) };
+  if (leaveOut.length > 0) {
+    const rm = await git(wt, ['rm', '--cached', '-q', '-r', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], { ...id, input: nulJoin([...leaveOut]) });
+    if (rm.exitCode !== 0) return { ok: false, reason: failure('git rm --cached', rm) };
+  }
+  const tree = await git(wt, ['write-tree']);
+  if (tree.exitCode !== 0) return { ok: false, reason: failure('git write-tree', tree) };
+  const head = await git(wt, ['rev-parse', 'HEAD', 'HEAD^{tree}']);
+  if (head.exitCode !== 0) return { ok: false, reason: failure('git rev-parse HEAD', head) };
+  const [headCommit, headTree] = head.stdout.split('\n');
+  if (tree.stdout.trim() === headTree) return { ok: true, commit: null, head: headCommit! };
+  const c = await git(wt, ['commit-tree', '-p', headCommit!, '-m', message, tree.stdout.trim()], id);
+  if (c.exitCode !== 0) return { ok: false, reason: failure('git commit-tree', c) };
+  const sha = c.stdout.trim();
+  const upd = await git(wt, ['update-ref', '-m', message, 'HEAD', sha, headCommit!]);
+  if (upd.exitCode !== 0) return { ok: false, reason: failure('git update-ref HEAD', upd) };
+  return { ok: true, commit: sha, head: sha };
+}
+
+/** How a merge into the integration branch went. */
+export type MergeResult =
+  | { ok: true; commit: string | null }
+  | { ok: false; conflicts: string[]; reason: string };
+
+/**
+ * Merges `commit` into `branch` without a work tree: a merge commit (parents: the branch's tip, `commit`),
+ * or nothing when the merge changes nothing. The branch moves only if nobody moved it meanwhile (else the
+ * merge is made again on the new tip). A conflict leaves the branch as it was and lists the paths.
+ */
+export async function mergeInto(root: string, branch: string, commit: string, message: string, identity: Identity): Promise<MergeResult> {
+  const id = identity === 'config' ? { identity: 'config' as const } : {};
+  for (let round = 0; ; round++) {
+    const tip = await branchTip(root, branch);
+    if (!tip.ok) return { ok: false, conflicts: [], reason: tip.reason };
+    if (tip.commit === null) return { ok: false, conflicts: [], reason: `the integration branch ${branch} is gone` };
+    const m = await git(root, ['merge-tree', '--write-tree', '-z', '--name-only', '--no-messages', tip.commit, commit]);
+    if (m.exitCode === 1) {
+      const [, ...paths] = m.stdout.split('\0\0')[0]!.split('\0');
+      const conflicts = [...new Set(paths.filter((p) => p !== ''))];
+      return { ok: false, conflicts, reason: `merge conflict with ${branch} in ${conflicts.join(', ') || 'an unknown path'}` };
+    }
+    if (m.exitCode !== 0) return { ok: false, conflicts: [], reason: failure('git merge-tree', m) };
+    const tree = m.stdout.split('\0')[0]!;
+    const tipTree = await git(root, ['rev-parse', `${tip.commit}^{tree}`]);
+    if (tipTree.exitCode !== 0) return { ok: false, conflicts: [], reason: failure('git rev-parse', tipTree) };
+    if (tipTree.stdout.trim() === tree) return { ok: true, commit: null };
+    const c = await git(root, ['commit-tree', '-p', tip.commit, '-p', commit, '-m', message, tree], id);
+    if (c.exitCode !== 0) return { ok: false, conflicts: [], reason: failure('git commit-tree', c) };
+    const sha = c.stdout.trim();
+    const upd = await git(root, ['update-ref', '-m', message, headRef(branch), sha, tip.commit]);
+    if (upd.exitCode === 0) return { ok: true, commit: sha };
+    if (round >= 20) return { ok: false, conflicts: [], reason: failure(`git update-ref ${headRef(branch)}`, upd) };
+  }
+}
+
+/** Puts the worktree's files back as they are in `base` (rollback: git of an isolated task); its branch keeps what the task did. */
+export async function discardChanges(wt: string, base: string): Promise<Result<object>> {
+  const co = await git(wt, ['checkout', '--quiet', '--force', '--detach', base]);
+  if (co.exitCode !== 0) return { ok: false, reason: failure('git checkout --detach', co) };
+  const clean = await git(wt, ['clean', '-ffdq']);
+  if (clean.exitCode !== 0) return { ok: false, reason: failure('git clean', clean) };
+  return { ok: true };
+}
+
+/** Points `ref` at `commit` (keeps an earlier attempt's state reachable). */
+export async function keepRef(root: string, ref: string, commit: string): Promise<Result<object>> {
+  const r = await git(root, ['update-ref', ref, commit]);
+  if (r.exitCode !== 0) return { ok: false, reason: failure(`git update-ref ${ref}`, r) };
+  return { ok: true };
+}
+
+/** Deletes the refs (branches, refs/aad/…) that exist among `refs`. */
+export async function deleteRefs(root: string, refs: readonly string[]): Promise<Result<object>> {
+  if (refs.length === 0) return { ok: true };
+  const input = refs.map((r) => `delete ${r}\n`).join('');
+  const r = await git(root, ['update-ref', '--stdin'], { input });
+  if (r.exitCode !== 0) return { ok: false, reason: failure('git update-ref --stdin', r) };
+  return { ok: true };
+}
