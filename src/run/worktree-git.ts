@@ -30,11 +30,12 @@ export async function findRepo(dir: string): Promise<Result<{ repo: Repo }>> {
   if (maj < MIN_GIT[0] || (maj === MIN_GIT[0] && min < MIN_GIT[1])) {
     return { ok: false, reason: `git ${MIN_GIT.join('.')} or later is needed (merge-tree --write-tree); this is ${v.stdout.trim() || 'an unknown version'}` };
   }
-  const r = await git(dir, ['rev-parse', '--is-bare-repository', '--is-inside-work-tree', '--show-toplevel']);
-  const [bare, inside, root] = r.stdout.split('\n');
-  if (r.exitCode !== 0) return { ok: false, reason: `${dir} is not in a git repository` };
-  if (bare === 'true') return { ok: false, reason: `${dir} is in a bare repository: isolation needs a work tree` };
-  if (inside !== 'true' || !root) return { ok: false, reason: `${dir} is not in a git work tree (inside a .git folder?)` };
+  const b = await git(dir, ['rev-parse', '--is-bare-repository']);
+  if (b.exitCode !== 0) return { ok: false, reason: `${dir} is not in a git repository` };
+  if (b.stdout.trim() === 'true') return { ok: false, reason: `${dir} is in a bare repository: isolation needs a work tree` };
+  const r = await git(dir, ['rev-parse', '--is-inside-work-tree', '--show-toplevel']);
+  const [inside, root] = r.stdout.split('\n');
+  if (r.exitCode !== 0 || inside !== 'true' || !root) return { ok: false, reason: `${dir} is not in a git work tree (inside a .git folder?)` };
   const head = await git(root, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
   if (head.exitCode !== 0) return { ok: false, reason: `the repository at ${root} has no commit yet (HEAD is unborn): commit something first, so that the worktrees have a base` };
   const name = await git(root, ['config', '--get', 'user.name']);
@@ -209,4 +210,28 @@ export async function deleteRefs(root: string, refs: readonly string[]): Promise
   const r = await git(root, ['update-ref', '--stdin'], { input });
   if (r.exitCode !== 0) return { ok: false, reason: failure('git update-ref --stdin', r) };
   return { ok: true };
+}
+
+/** `git worktree prune`: git forgets the worktrees whose folders are gone. */
+export async function pruneWorktrees(root: string): Promise<Result<object>> {
+  const p = await git(root, ['worktree', 'prune']);
+  if (p.exitCode !== 0) return { ok: false, reason: failure('git worktree prune', p) };
+  return { ok: true };
+}
+
+/** The refs a run made: its integration branch, its task branches, refs/aad/<run_id>/… */
+export async function runRefs(root: string, runId: string): Promise<Result<{ refs: string[] }>> {
+  const r = await git(root, ['for-each-ref', '--format=%(refname)', headRef(`aad/${runId}`), `refs/heads/aad/tasks/${runId}/`, `refs/aad/${runId}/`]);
+  if (r.exitCode !== 0) return { ok: false, reason: failure('git for-each-ref', r) };
+  return { ok: true, refs: r.stdout.split('\n').filter((l) => l !== '') };
+}
+
+/** Whether deleting `branch` loses nothing: it holds nothing beyond `base`, or a branch that is not aad's holds its tip. */
+export async function heldElsewhere(root: string, branch: string, base: string): Promise<Result<{ held: boolean }>> {
+  const tip = await branchTip(root, branch);
+  if (!tip.ok) return tip;
+  if (tip.commit === null || tip.commit === base) return { ok: true, held: true };
+  const r = await git(root, ['for-each-ref', '--format=%(refname)', '--contains', tip.commit, 'refs/heads/']);
+  if (r.exitCode !== 0) return { ok: false, reason: failure('git for-each-ref --contains', r) };
+  return { ok: true, held: r.stdout.split('\n').some((ref) => ref !== '' && !ref.startsWith('refs/heads/aad/')) };
 }

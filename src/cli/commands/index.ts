@@ -10,6 +10,7 @@ export const COMMAND_META = {
   resume: { name: 'resume', description: 'Continue a failed, cancelled or interrupted run in place: succeeded tasks never run again (exit codes as `run`; --dry-run only shows what it would run)' },
   cancel: { name: 'cancel', description: 'Stop a running run from any terminal (without an id: the newest running run): its tasks are killed and it ends cancelled (exit 0 once stopped, 2 if it was not running)' },
   runs: { name: 'runs', description: 'List runs, newest first: id, state (`damaged` for a run directory aad cannot read), start, duration, counts' },
+  clean: { name: 'clean', description: "Remove the git worktrees a finished run kept for its isolated tasks (--all: every run; --branches: the run's branches too); refuses a running run" },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
 } as const;
 
@@ -25,5 +26,6 @@ export const commands: Record<string, Lazy> = {
   resume: () => import('./resume.js').then((m) => m.default),
   cancel: () => import('./cancel.js').then((m) => m.default),
   runs: () => import('./runs.js').then((m) => m.default),
+  clean: () => import('./clean.js').then((m) => m.default),
   schema: () => import('./schema.js').then((m) => m.default),
 };
