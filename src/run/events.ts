@@ -104,4 +104,5 @@ export type Counts = Record<TaskState, number>;
 export const PUBLIC_EVENTS = new Set<RunEventBody['event']>([
   'run_started', 'task_started', 'task_retrying', 'task_succeeded', 'task_failed', 'task_skipped', 'task_cancelled',
   'rollback_started', 'rollback_succeeded', 'rollback_failed', 'escalation', 'run_finished',
+  'integration_branch', 'worktree_created', 'worktree_merged', 'worktree_kept', 'worktree_removed',
 ]);

@@ -130,8 +130,9 @@ defaults:
 tasks:
   - id: a
     cmd: sh -c 'sleep 0.3; echo from-a > a.txt; pwd > "$AAD_RUN_DIR/cwd-a"; echo "$AAD_WORKTREE" > "$AAD_RUN_DIR/wt-a"'
+    outputs: [a.txt]
   - id: b
-    cmd: sh -c 'sleep 0.3; echo from-b > b.txt; ls a.txt 2>/dev/null && exit 9; exit 0'
+    cmd: sh -c 'sleep 0.3; echo from-b > b.txt'
   - id: nothing
     cmd: "true"
   - id: review
@@ -160,6 +161,8 @@ tasks:
     expect(fs.readFileSync(path.join(ws.home, 'runs', id, 'wt-a'), 'utf8').trim()).toBe(wtA);
     expect(await ws.worktrees()).toEqual([]);
     expect(fs.existsSync(path.join(ws.home, 'worktrees', id))).toBe(false);
+    // outputs come from the worktree.
+    expect(fs.readFileSync(path.join(ws.home, 'runs', id, 'artifacts', 'a', 'a.txt'), 'utf8')).toBe('from-a\n');
     for (const t of st.tasks) {
       expect(t.worktree, t.id).toMatchObject({ path: path.join(ws.home, 'worktrees', id, t.id), branch: `aad/tasks/${id}/${t.id}`, state: 'removed' });
     }
@@ -231,6 +234,10 @@ tasks:
     rollback: git
   - id: shared
     cmd: sh -c 'sleep 0.2; echo shared > shared-out.txt'
+  - id: undo
+    isolation: worktree
+    cmd: sh -c 'echo u > u.txt; exit 2'
+    rollback: sh -c 'pwd > "$AAD_RUN_DIR/undo-cwd"; rm u.txt'
 `, {}, { homeOutside: true });
     const before = await ws.userState();
     const r = await ws.aad(['run', '--max-parallel', '2']);
@@ -249,6 +256,9 @@ tasks:
     expect(fs.readFileSync(path.join(flaky.worktree!.path, 'src/app.txt'), 'utf8')).toBe('line 1\nline 2\nline 3\n');
     // The shared task ran at the same time (an isolated rollback: git holds no work tree) and kept its file.
     expect(ws.read('shared-out.txt')).toBe('shared\n');
+    // A rollback command of an isolated task runs in its worktree.
+    expect(fs.readFileSync(path.join(ws.home, 'runs', id, 'undo-cwd'), 'utf8').trim()).toBe(path.join(ws.home, 'worktrees', id, 'undo'));
+    expect(await ws.git('show', `aad/tasks/${id}/undo:u.txt`)).toBe('u\n');
     fs.rmSync(path.join(ws.repo, 'shared-out.txt'));
     expect(await ws.userState()).toEqual(before);
     // aad clean removes the kept worktree; --branches the task branches; the unmerged integration branch
@@ -262,6 +272,30 @@ tasks:
     const cb = await ws.aad(['clean', id, '--branches']);
     expect(cb.code, cb.stdout + cb.stderr).toBe(0);
     expect((await ws.git('for-each-ref', '--format=%(refname)', 'refs/heads/aad/', `refs/aad/`)).trim()).toBe('');
+    expect(await ws.userState()).toEqual(before);
+  });
+
+  it('resume re-runs a failed isolated task from a fresh worktree at its recorded base; its failed state stays under refs/aad/', async ({ expect }) => {
+    const ws = await workspace(`
+defaults:
+  isolation: worktree
+tasks:
+  - id: fix-me
+    cmd: sh -c 'echo "try $AAD_ATTEMPT" >> tries.txt; test -e "$AAD_RUN_DIR/fixed"'
+`);
+    const before = await ws.userState();
+    expect((await ws.aad(['run'])).code).toBe(3);
+    const id = ws.runId();
+    const kept = (await ws.status()).tasks[0]!.worktree!;
+    expect(kept.state).toBe('kept');
+    fs.writeFileSync(path.join(ws.home, 'runs', id, 'fixed'), '');
+    const r = await ws.aad(['resume', '--failed-only']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await ws.git('show', `aad/${id}:tries.txt`)).toBe('try 2\n');
+    expect(await ws.git('show', `refs/aad/${id}/fix-me/failed-1:tries.txt`)).toBe('try 1\n');
+    const again = (await ws.status()).tasks[0]!.worktree!;
+    expect(again).toMatchObject({ base: kept.base, state: 'removed' });
+    expect(await ws.worktrees()).toEqual([]);
     expect(await ws.userState()).toEqual(before);
   });
 
@@ -441,6 +475,16 @@ tasks:
     const dir = tmpDir('aad-e2e-wt-norepo-');
     writePlan(dir, PLAN);
     await refused(dir, 'is not in a git repository', expect);
+  });
+
+  it('without git on the PATH', async ({ expect }) => {
+    const dir = tmpDir('aad-e2e-wt-nogit-');
+    writePlan(dir, PLAN);
+    const home = path.join(dir, 'home');
+    const r = await runCli(['run', '--home', home], { cwd: dir, env: { ...GIT_ENV, PATH: path.join(dir, 'no-bin') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('git is not available');
+    expect(fs.existsSync(path.join(home, 'runs'))).toBe(false);
   });
 
   it('in a repository without a commit (unborn HEAD)', async ({ expect }) => {
