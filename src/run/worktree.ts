@@ -1,7 +1,7 @@
 // `isolation: worktree` as an effect around a task's attempts (SPEC "Isolation in a git worktree"): a fresh
 // worktree before each attempt, a commit and a merge into the integration branch on success, the state kept
 // on failure or cancel. Each step is journaled; the git work itself is in worktree-git.ts.
-import { mkdir } from 'node:fs/promises';
+import { lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Task } from '../plan/compile.js';
 import { worktreePath } from '../store/paths.js';
@@ -155,6 +155,11 @@ export class Worktrees {
     const state = runner.state;
     const wt = state.tasks.get(task.id)?.worktree;
     if (!wt || wt.removed) return;
+    if (!(await lstat(wt.path).then(() => true, () => false))) {
+      // git could not make it (the attempt failed on that): nothing to keep, nothing left behind.
+      await this.removeRecorded(runner, task.id, wt);
+      return;
+    }
     const c = await wg.commitAll(wt.path, `aad: ${task.id} ${how} (run ${state.runId})`, this.o.repo.identity, this.copied.get(task.id) ?? []);
     if (!c.ok) this.notice(`${task.id}: could not commit the state of its worktree ${wt.path}: ${c.reason}`);
     runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: c.ok ? c.commit : null });

@@ -451,6 +451,10 @@ tasks:
     expect(t.state).toBe('failed');
     expect(t.reason).toContain('cannot create the worktree');
     expect(fs.existsSync(path.join(ws.repo, 'in-shared.txt'))).toBe(false);
+    // Nothing is shown as kept where nothing was made, and git knows no worktree of it.
+    expect(t.worktree!.state).toBe('removed');
+    expect(r.stdout + r.stderr).not.toContain('could not commit');
+    expect(await ws.worktrees()).toEqual([]);
   });
 });
 
