@@ -34,6 +34,15 @@ export async function isolationOf(plan: Plan, workdir: string, home: string): Pr
   return { repo, home, rel };
 }
 
+/** Says, on stderr, when the user's checkout has uncommitted changes: isolated tasks start from HEAD and will not see them. */
+export async function warnUncommitted(setup: IsolationSetup): Promise<void> {
+  const { uncommittedCount } = await import('../run/worktree-git.js');
+  const n = await uncommittedCount(setup.repo.root);
+  if (n === 0) return;
+  const { printErr } = await import('../report/print.js');
+  printErr(`aad: note: ${n} tracked file${n === 1 ? ' has' : 's have'} uncommitted changes in ${setup.repo.root}; isolated tasks start from HEAD (${setup.repo.head.slice(0, 12)}) and will not see them (commit them first if they should)`);
+}
+
 /** `dir` with symlinks resolved, as far as it exists (a folder the task creates keeps its last names). */
 function realFolder(dir: string): string {
   let existing = dir;

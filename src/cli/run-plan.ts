@@ -13,7 +13,7 @@ import { resolvePlanArg } from './plan-arg.js';
 import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphJson, graphText, historyOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
-import { isolationOf } from './isolation.js';
+import { isolationOf, warnUncommitted } from './isolation.js';
 
 /** Options of `aad run`, as given on the command line. */
 export interface RunArgs {
@@ -54,6 +54,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const { holds } = await workTreesOf(plan, workdir);
   const home = resolveHome(a.home);
   const isolation = await isolationOf(plan, workdir, home);
+  if (isolation) await warnUncommitted(isolation);
   const now = new Date();
   let runId = newRunId(now);
   let paths;

@@ -62,6 +62,7 @@ interface LooseTask {
   depends_on?: unknown;
   outputs?: unknown;
   worktree_copy?: unknown;
+  isolation?: unknown;
 }
 
 /** Semantic rules the schema cannot express; tolerant of a document that also fails the schema. */
@@ -70,6 +71,8 @@ function checkSemantics(data: unknown): Problem[] {
   const tasks = (data as { tasks?: unknown } | null)?.tasks;
   if (!Array.isArray(tasks)) return problems;
   const list = tasks.map((t) => (t && typeof t === 'object' ? (t as LooseTask) : {}));
+  const d = (data as { defaults?: unknown }).defaults;
+  const defaults = d && typeof d === 'object' ? (d as LooseTask) : undefined;
   const idOf = (t: LooseTask) => (typeof t.id === 'string' ? t.id : undefined);
 
   const byLower = new Map<string, number>();
@@ -121,15 +124,23 @@ function checkSemantics(data: unknown): Problem[] {
         }
       });
     }
-    if (Array.isArray(t.worktree_copy)) {
-      t.worktree_copy.forEach((p, j) => {
-        if (typeof p === 'string' && escapesCwd(p)) {
-          problems.push({ path: ['tasks', i, 'worktree_copy', j], message: `worktree_copy pattern "${p}" points outside the work tree: use a path relative to its top level, without ".."` });
-        }
-      });
+    checkCopy(t.worktree_copy, ['tasks', i, 'worktree_copy'], problems);
+    const isolation = t.isolation ?? defaults?.isolation;
+    if (t.worktree_copy !== undefined && isolation !== 'worktree') {
+      problems.push({ path: ['tasks', i, 'worktree_copy'], message: 'worktree_copy is only for a task with `isolation: worktree` (its files are copied into the worktree): set `isolation: worktree`, or remove it' });
     }
   });
+  checkCopy(defaults?.worktree_copy, ['defaults', 'worktree_copy'], problems);
   return problems;
+}
+
+function checkCopy(patterns: unknown, at: (string | number)[], problems: Problem[]): void {
+  if (!Array.isArray(patterns)) return;
+  patterns.forEach((p, j) => {
+    if (typeof p === 'string' && escapesCwd(p)) {
+      problems.push({ path: [...at, j], message: `worktree_copy pattern "${p}" points outside the work tree: use a path relative to its top level, without ".."` });
+    }
+  });
 }
 
 /** Whether a glob could match outside the folder it is relative to. */

@@ -48,6 +48,8 @@ export interface WorktreeRecord {
   merged?: string | null;
   /** Kept after a failure or cancel: the commit of the state it was left in (null: unchanged). */
   kept?: string | null;
+  /** Kept after a merge conflict in these paths: the task's base is what conflicted, so it runs again from the integration branch's tip. */
+  conflicts?: string[];
   removed: boolean;
 }
 
@@ -214,7 +216,10 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       if (task?.worktree) task.worktree.merged = e.commit;
       break;
     case 'worktree_kept':
-      if (task?.worktree) task.worktree.kept = e.commit;
+      if (task?.worktree) {
+        task.worktree.kept = e.commit;
+        if (e.conflicts) task.worktree.conflicts = e.conflicts;
+      }
       break;
     case 'worktree_removed':
       if (task?.worktree && task.worktree.path === e.path) task.worktree.removed = true;

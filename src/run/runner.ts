@@ -361,7 +361,9 @@ export class Runner {
         const at = this.o.clock();
         if (problem !== undefined) {
           this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: problem, attempts: run.attempts }, at);
-          this.escalate(task, 'error', `${problem}. Its worktree is kept at ${run.worktree?.path ?? '?'} (branch ${run.worktree?.branch ?? '?'}) to resolve by hand`, attempt);
+          const where = `Its work is kept in ${run.worktree?.path ?? '?'} (branch ${run.worktree?.branch ?? '?'})`;
+          const next = run.worktree?.conflicts ? `; \`aad resume\` runs it again from the tip of ${this.o.state.integration?.branch ?? 'the integration branch'}` : '';
+          this.escalate(task, 'error', `${problem}. ${where}${next}`, attempt);
           break;
         }
         this.emit({ event: 'task_succeeded', ...end, duration_ms: this.taskDuration(run, at), reason: 'succeeded' }, at);

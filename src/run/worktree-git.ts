@@ -235,3 +235,9 @@ export async function heldElsewhere(root: string, branch: string, base: string):
   if (r.exitCode !== 0) return { ok: false, reason: failure('git for-each-ref --contains', r) };
   return { ok: true, held: r.stdout.split('\n').some((ref) => ref !== '' && !ref.startsWith('refs/heads/aad/')) };
 }
+
+/** How many tracked files of the main work tree differ from HEAD (uncommitted changes the worktrees will not have). */
+export async function uncommittedCount(root: string): Promise<number> {
+  const r = await git(root, ['status', '--porcelain', '-z', '--untracked-files=no', '--ignore-submodules=dirty']);
+  return r.exitCode === 0 ? nulList(r.stdout).length : 0;
+}

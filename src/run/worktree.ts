@@ -41,6 +41,8 @@ export class Worktrees {
   private merging: Promise<unknown> = Promise.resolve();
   /** Per task: the files worktree_copy brought that git does not track (never part of the task's commit). */
   private readonly copied = new Map<string, string[]>();
+  /** worktree_copy warnings already shown. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly o: IsolationSetup,
@@ -80,7 +82,9 @@ export class Worktrees {
     const integ = state.integration!;
     const run = state.tasks.get(task.id)!;
     const prev = run.worktree;
-    let base = prev?.base;
+    // The recorded base, so that a retry or a resume starts where the task first did; but a task whose merge
+    // conflicted would only conflict again from there: it starts from the integration branch's tip.
+    let base = prev?.conflicts ? undefined : prev?.base;
     if (base === undefined) {
       const tip = await wg.branchTip(integ.root, integ.branch);
       if (!tip.ok) throw new Error(`cannot read the integration branch: ${tip.reason}`);
@@ -114,7 +118,13 @@ export class Worktrees {
       skipFiles: tracked.paths,
     });
     if (r.refused) throw r.refused;
-    for (const w of r.warnings) this.notice(`${task.id}: worktree_copy: ${w.replace(/^output pattern/, 'pattern')}`);
+    for (const w of r.warnings) {
+      // Once per session: `defaults: { worktree_copy: [.env] }` in a repository without one would say it for every task.
+      const text = w.replace(/^output pattern/, 'pattern').replace("points outside the task's cwd", 'points outside the work tree');
+      if (this.warned.has(text)) continue;
+      this.warned.add(text);
+      this.notice(`${task.id}: worktree_copy: ${text}`);
+    }
     const untracked = await wg.notIn(root, base, r.files);
     if (!untracked.ok) throw new Error(`worktree_copy: ${untracked.reason}`);
     this.copied.set(task.id, untracked.paths);
@@ -143,7 +153,7 @@ export class Worktrees {
       merged = await next;
     }
     if (!merged.ok) {
-      runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: c.commit });
+      runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: c.commit, ...(merged.conflicts.length > 0 ? { conflicts: merged.conflicts } : {}) });
       return merged.reason;
     }
     runner.emit({ event: 'worktree_merged', task: task.id, commit: merged.commit });

@@ -147,6 +147,8 @@ tasks:
     const r = await ws.aad(['run', '--max-parallel', '4']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const id = ws.runId();
+    // The user is told that their uncommitted changes (README.md, staged.txt) are not in the worktrees.
+    expect(r.stderr).toContain(`aad: note: 2 tracked files have uncommitted changes in ${ws.repo}; isolated tasks start from HEAD`);
     const st = await ws.status();
     expect(st.integration).toMatchObject({ branch: `aad/${id}`, base: before.head.trim(), repository: ws.repo });
     // Every isolated task's work is on the integration branch, and nowhere in the user's checkout.
@@ -221,6 +223,16 @@ tasks:
     expect(text.stdout).toContain(`second: ${second.worktree!.path}  (branch aad/tasks/${id}/second)`);
     const esc = JSON.parse(fs.readFileSync(path.join(ws.home, 'runs', id, 'escalations', 'second.json'), 'utf8')) as unknown;
     expect(JSON.stringify(esc)).toContain('src/app.txt');
+    expect(await ws.userState()).toEqual(before);
+    // Its base is what conflicted: a resume runs it again from the integration branch's tip, and it merges.
+    const firstMerge = (await ws.git('rev-parse', `aad/${id}`)).trim();
+    const again = await ws.aad(['resume', '--failed-only']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const created = ws.events(id).filter((e) => e.event === 'worktree_created' && e.task === 'second');
+    expect(created.map((e) => e.base)).toEqual([before.head.trim(), firstMerge]);
+    expect(await ws.git('show', `aad/${id}:src/app.txt`)).toBe('SECOND\n');
+    expect(await ws.git('show', `refs/aad/${id}/second/failed-1:src/app.txt`)).toBe('SECOND\n');
+    expect(await ws.worktrees()).toEqual([]);
     expect(await ws.userState()).toEqual(before);
   });
 
@@ -521,6 +533,22 @@ tasks:
     expect(r.stderr).toContain(`task t: its cwd ${ws.dir} is outside the work tree ${ws.repo}`);
     expect(r.stderr).toContain('task bad..id: its id cannot name a git branch (contains "..")');
     expect(fs.existsSync(path.join(ws.home, 'runs'))).toBe(false);
+  });
+
+  it('worktree_copy on a shared task, or pointing outside the work tree (defaults too), is a plan error', async ({ expect }) => {
+    const dir = tmpDir('aad-e2e-wt-copy-');
+    writePlan(dir, `
+defaults:
+  worktree_copy: ["../outside.txt"]
+tasks:
+  - id: shared
+    worktree_copy: [.env]
+    cmd: "true"
+`);
+    const r = await runCli(['validate'], { cwd: dir, env: GIT_ENV });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('worktree_copy is only for a task with `isolation: worktree`');
+    expect(r.stderr).toContain('worktree_copy pattern "../outside.txt" points outside the work tree');
   });
 
   it('a detached HEAD with a commit is a fine base', async ({ expect }) => {
