@@ -180,7 +180,7 @@ describe.concurrent('examples/ run as their comments say (built CLI)', () => {
     expect(r.tasks.get('smoke-test')!.state).toBe('skipped');
   });
 
-  it('agents.yaml merges the 3 agents\' and the reviewer\'s work into aad/<run_id>, leaving the checkout as it was', async () => {
+  it('agents.yaml merges the 3 agents\' and the reviewer\'s work into aad/<run_id>, leaving the checkout as it was; merge, then aad clean --branches, leave no aad ref', async () => {
     // A clone's layout: the example committed under examples/ of a repository, run from there (its folder
     // is the workdir), with an untracked file and an uncommitted change in the checkout.
     const [home, repo] = [tempDir(), tempDir()];
@@ -241,5 +241,12 @@ describe.concurrent('examples/ run as their comments say (built CLI)', () => {
     expect(git(repo, ['diff', 'HEAD'])).toBe(before.diff);
     expect(existsSync(join(repo, 'examples', 'demo'))).toBe(false);
     expect(git(repo, ['worktree', 'list', '--porcelain']).match(/^worktree /gm)).toHaveLength(1);
+
+    // As the example's comments say: merge the branch to take the work, then `aad clean --branches` removes aad's branches.
+    git(repo, ['merge', '-q', '--no-edit', branch]);
+    expect(readFileSync(join(repo, 'examples', 'demo', 'REVIEW.md'), 'utf8')).toContain('Approved');
+    const clean = await aad(['clean', s.run_id, '--branches', '--home', home]);
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    expect(git(repo, ['for-each-ref', 'refs/heads/aad/', 'refs/aad/'])).toBe('');
   });
 });
