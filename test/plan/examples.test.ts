@@ -1,7 +1,7 @@
 // examples/: every plan there carries the schema modeline, loads through the real loader, and
 // runs through the built CLI (`aad run`) as its comments say, each in a few seconds.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,15 @@ interface RunResult {
   ms: number;
 }
 
-function aad(args: string[]): Promise<RunResult> {
+/** The test's environment without aad's variables, and without git's (GIT_DIR and the like would point git elsewhere). */
+function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('AAD_') || k === 'FORCE_COLOR') delete env[k];
+  for (const k of Object.keys(env)) if (k.startsWith('AAD_') || k.startsWith('GIT_') || k === 'FORCE_COLOR') delete env[k];
+  return env;
+}
+
+function aad(args: string[]): Promise<RunResult> {
+  const env = cleanEnv();
   const t0 = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -54,6 +60,13 @@ interface TaskStatus {
   rollback: { state: string; exit_code: number | null } | null;
 }
 
+/** git in `cwd`, its output; the user's and the system's git config are left out (identity set in the repository). */
+function git(cwd: string, args: string[]): string {
+  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...cleanEnv(), GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
 /** Runs an example in a scratch workdir and home; returns the run's exit code, time and status. */
 async function runExample(name: string): Promise<{ code: number | null; ms: number; workdir: string; tasks: Map<string, TaskStatus>; output: string }> {
   const [home, workdir] = [tempDir(), tempDir()];
@@ -67,7 +80,7 @@ async function runExample(name: string): Promise<{ code: number | null; ms: numb
 describe('examples/', () => {
   it('holds at least 6 plans', () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
-    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml']));
   });
 
   it.each(files)('%s starts with the schema modeline, pointing at the schema', (name) => {
@@ -112,6 +125,13 @@ describe('examples/: what each one shows', () => {
 
   it('rollback.yaml has a failing task that rolls back with an echo', () => {
     expect(load('rollback.yaml').byId.get('deploy')!.rollback).toEqual({ kind: 'argv', argv: ['echo', 'rolling', 'back'], source: 'echo rolling back' });
+  });
+
+  it('agents.yaml runs 3 agents at once, then a reviewer, each in its own worktree, then a report in the checkout', () => {
+    const plan = load('agents.yaml');
+    expect(plan.waves.map((w) => w.length)).toEqual([3, 1, 1]);
+    expect(plan.tasks.filter((t) => t.isolation === 'worktree').map((t) => t.id)).toEqual(['agent-api', 'agent-tests', 'agent-docs', 'reviewer']);
+    expect(plan.byId.get('report')!.isolation).toBe('shared');
   });
 });
 
@@ -158,5 +178,75 @@ describe.concurrent('examples/ run as their comments say (built CLI)', () => {
     expect(r.code, r.output).toBe(3);
     expect(r.tasks.get('deploy')).toMatchObject({ state: 'failed', rollback: { state: 'succeeded', exit_code: 0 } });
     expect(r.tasks.get('smoke-test')!.state).toBe('skipped');
+  });
+
+  it('agents.yaml merges the 3 agents\' and the reviewer\'s work into aad/<run_id>, leaving the checkout as it was; merge, then aad clean --branches, leave no aad ref', async () => {
+    // A clone's layout: the example committed under examples/ of a repository, run from there (its folder
+    // is the workdir), with an untracked file and an uncommitted change in the checkout.
+    const [home, repo] = [tempDir(), tempDir()];
+    git(repo, ['init', '-q']);
+    git(repo, ['config', 'user.name', 'Example Tester']);
+    git(repo, ['config', 'user.email', 'tester@example.invalid']);
+    mkdirSync(join(repo, 'examples'));
+    copyFileSync(join(EXAMPLES, 'agents.yaml'), join(repo, 'examples', 'agents.yaml'));
+    writeFileSync(join(repo, 'README.md'), '# project\n');
+    git(repo, ['add', '-A']);
+    git(repo, ['commit', '-q', '-m', 'initial']);
+    writeFileSync(join(repo, 'README.md'), '# project\n\nwork in progress\n');
+    writeFileSync(join(repo, 'notes.txt'), 'mine\n');
+    const before = { head: git(repo, ['rev-parse', 'HEAD']), branch: git(repo, ['symbolic-ref', 'HEAD']), porcelain: git(repo, ['status', '--porcelain']), diff: git(repo, ['diff', 'HEAD']) };
+    expect(before.porcelain).toBe(' M README.md\n?? notes.txt\n');
+
+    const run = await aad(['run', join(repo, 'examples', 'agents.yaml'), '--home', home, '--quiet']);
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(0);
+    // About 2 s on an idle machine (1 s of sleeps, then git's work); other suites share the 2 cores.
+    expect(run.ms).toBeLessThan(10_000);
+    const status = await aad(['status', '--home', home, '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    type Task = TaskStatus & { started_at: string; ended_at: string; worktree?: { state: string } };
+    const s = JSON.parse(status.stdout) as { run_id: string; integration: { branch: string }; tasks: Task[] };
+    const branch = `aad/${s.run_id}`;
+    expect(s.integration.branch).toBe(branch);
+    expect(s.tasks.map((t) => [t.id, t.state, t.worktree?.state ?? null])).toEqual([
+      ['agent-api', 'succeeded', 'removed'],
+      ['agent-tests', 'succeeded', 'removed'],
+      ['agent-docs', 'succeeded', 'removed'],
+      ['reviewer', 'succeeded', 'removed'],
+      ['report', 'succeeded', null],
+    ]);
+    // The agents overlapped: each started before any of them ended.
+    const agents = s.tasks.filter((t) => t.id.startsWith('agent-'));
+    const firstEnd = Math.min(...agents.map((t) => Date.parse(t.ended_at)));
+    for (const t of agents) expect(Date.parse(t.started_at)).toBeLessThan(firstEnd);
+
+    // The run's branch holds each agent's commit and the reviewer's, merged, and their files.
+    const subjects = git(repo, ['log', '--format=%s', branch]).split('\n');
+    for (const task of ['agent-api', 'agent-tests', 'agent-docs', 'reviewer']) {
+      expect(subjects).toContain(`aad: ${task} (run ${s.run_id})`);
+      expect(subjects).toContain(`aad: merge ${task} (run ${s.run_id})`);
+    }
+    expect(git(repo, ['diff', '--name-only', `HEAD...${branch}`]).split('\n').filter(Boolean).sort()).toEqual(
+      ['examples/demo/README.md', 'examples/demo/REVIEW.md', 'examples/demo/api.mjs', 'examples/demo/api.test.mjs'],
+    );
+    expect(git(repo, ['show', `${branch}:examples/demo/REVIEW.md`])).toContain('Approved');
+    // The shared report step printed the branch's log in the checkout.
+    const report = readFileSync(join(home, 'runs', s.run_id, 'logs', 'report', '1.log'), 'utf8');
+    expect(report).toContain(`aad: merge reviewer (run ${s.run_id})`);
+
+    // The checkout: same HEAD, same branch, same changes, same untracked file; no worktree left.
+    expect(git(repo, ['rev-parse', 'HEAD'])).toBe(before.head);
+    expect(git(repo, ['symbolic-ref', 'HEAD'])).toBe(before.branch);
+    expect(git(repo, ['status', '--porcelain'])).toBe(before.porcelain);
+    expect(git(repo, ['diff', 'HEAD'])).toBe(before.diff);
+    expect(existsSync(join(repo, 'examples', 'demo'))).toBe(false);
+    expect(git(repo, ['worktree', 'list', '--porcelain']).match(/^worktree /gm)).toHaveLength(1);
+
+    // As the example's comments say: merge the branch to take the work, then `aad clean --branches` removes aad's branches.
+    git(repo, ['merge', '-q', '--no-edit', branch]);
+    expect(readFileSync(join(repo, 'examples', 'demo', 'REVIEW.md'), 'utf8')).toContain('Approved');
+    const clean = await aad(['clean', s.run_id, '--branches', '--home', home]);
+    expect(clean.code, clean.stdout + clean.stderr).toBe(0);
+    expect(git(repo, ['for-each-ref', 'refs/heads/aad/', 'refs/aad/'])).toBe('');
   });
 });
