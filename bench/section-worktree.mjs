@@ -112,7 +112,7 @@ function resetRepo(repo, dirs) {
 const gitErrors = (text) => {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const errs = lines.filter((l) => /(^|: )(fatal|error):/.test(l));
-  return errs.length ? errs : lines.slice(-1);
+  return errs.length ? [...new Set(errs)] : lines.slice(-1);
 };
 
 /** Part a: one task's worktree + a 10-file commit, aad's functions in this process vs a shell. */
