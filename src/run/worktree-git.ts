@@ -2,7 +2,7 @@
 // git-plumbing's `git()` (controlled environment, no hooks, no fsmonitor, no signing). The integration
 // branch is never checked out: merges are `merge-tree --write-tree` + `commit-tree` + a compare-and-swap
 // `update-ref`, so the user's work tree, index, HEAD and stash are never involved.
-import { lstat, rm, rmdir } from 'node:fs/promises';
+import { rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { failure, git, nulJoin, nulList, type Result } from './git-plumbing.js';
 
@@ -76,34 +76,45 @@ export async function ensureBranch(root: string, branch: string, commit: string)
   return { ok: true, created: true };
 }
 
+/**
+ * git's worktree bookkeeping (`.git/worktrees/`) is not safe against itself: a `worktree prune` can delete a
+ * worktree another `worktree add` is half way through making, and an `add` that lists the worktrees can read
+ * one's files before they are written. aad's own adds and prunes of a repository therefore go one at a time
+ * (per repository, in this process); the checkouts, which are the slow part, still run side by side.
+ */
+const bookkeeping = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(root: string, work: () => Promise<T>): Promise<T> {
+  const next = (bookkeeping.get(root) ?? Promise.resolve()).then(work, work);
+  bookkeeping.set(root, next.catch(() => undefined));
+  return next;
+}
+
 /** Makes a fresh worktree at `wt` on `branch` (reset to `base`), removing whatever was there. */
 export async function addWorktree(root: string, wt: string, branch: string, base: string): Promise<Result<object>> {
   const gone = await removeWorktree(root, wt);
   if (!gone.ok) return gone;
-  const r = await git(root, ['worktree', 'add', '--quiet', '--no-track', '-B', branch, wt, base]);
+  const r = await oneAtATime(root, () => git(root, ['worktree', 'add', '--quiet', '--no-checkout', '--no-track', '-B', branch, wt, base]));
   if (r.exitCode !== 0) return { ok: false, reason: failure('git worktree add', r) };
+  // What `worktree add` would do itself, outside the one-at-a-time part: fill the index and the files.
+  const co = await git(wt, ['reset', '--hard', '--quiet', '--no-recurse-submodules']);
+  if (co.exitCode !== 0) return { ok: false, reason: failure('git reset --hard (checkout of the worktree)', co) };
   return { ok: true };
 }
 
 /**
- * Removes the worktree at `wt` (its files, git's record of it); what is already gone is fine. Its branch
- * stays. The `worktrees/<run_id>` folder goes with its last worktree.
+ * Removes the worktree at `wt` (its files, then git's record of it); what is already gone is fine. Its
+ * branch stays. The `worktrees/<run_id>` folder goes with its last worktree.
  */
 export async function removeWorktree(root: string, wt: string): Promise<Result<object>> {
-  const exists = await lstat(wt).then(() => true, () => false);
-  if (exists) {
-    const r = await git(root, ['worktree', 'remove', '--force', '--force', wt]);
-    if (r.exitCode !== 0) {
-      // Not (or no longer) a registered worktree, or half made: its files go, and prune forgets it.
-      try {
-        await rm(wt, { recursive: true, force: true });
-      } catch (err) {
-        return { ok: false, reason: `cannot remove ${wt}: ${(err as Error).message}` };
-      }
-    }
+  try {
+    await rm(wt, { recursive: true, force: true });
+  } catch (err) {
+    // ENOTDIR: a file stands where a parent folder would be, so there is no worktree there either.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return { ok: false, reason: `cannot remove ${wt}: ${(err as Error).message}` };
   }
-  const p = await git(root, ['worktree', 'prune']);
-  if (p.exitCode !== 0) return { ok: false, reason: failure('git worktree prune', p) };
+  const p = await pruneWorktrees(root);
+  if (!p.ok) return p;
   await rmdir(path.dirname(wt)).catch(() => undefined);
   return { ok: true };
 }
@@ -214,7 +225,7 @@ export async function deleteRefs(root: string, refs: readonly string[]): Promise
 
 /** `git worktree prune`: git forgets the worktrees whose folders are gone. */
 export async function pruneWorktrees(root: string): Promise<Result<object>> {
-  const p = await git(root, ['worktree', 'prune']);
+  const p = await oneAtATime(root, () => git(root, ['worktree', 'prune']));
   if (p.exitCode !== 0) return { ok: false, reason: failure('git worktree prune', p) };
   return { ok: true };
 }
