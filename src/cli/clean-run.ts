@@ -65,6 +65,12 @@ async function cleanOne(home: string, run: LoadedRun, branches: boolean): Promis
     if (!wt) continue;
     known.add(wt.path);
     if (wt.removed) continue;
+    if (wt.uncommitted) {
+      // Its state is in no commit: removing it would lose the task's work.
+      problems++;
+      lines.push(`kept worktree ${wt.path}: its state could not be committed (${id}), so removing it would lose it; save what you need, then delete the folder`);
+      continue;
+    }
     const r = await wg.removeWorktree(root, wt.path);
     if (r.ok) {
       done.push({ event: 'worktree_removed', task: id, path: wt.path });
@@ -85,11 +91,6 @@ async function cleanOne(home: string, run: LoadedRun, branches: boolean): Promis
     const r = await wg.removeWorktree(root, p);
     lines.push(r.ok ? `removed ${p} (not recorded: left half made)` : `could not remove ${p}: ${r.reason}`);
     if (!r.ok) problems++;
-  }
-  const pruned = await wg.pruneWorktrees(root);
-  if (!pruned.ok) {
-    problems++;
-    lines.push(pruned.reason);
   }
   try {
     rmdirSync(folder);

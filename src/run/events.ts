@@ -57,7 +57,7 @@ export type RunEventBody =
   /** An isolated task's work merged into the integration branch: `commit` is the merge commit, null when it changed nothing. */
   | { event: 'worktree_merged'; task: string; commit: string | null }
   /** An isolated task ended without success: its worktree stays for inspection, its state committed on its branch (`commit`, null when unchanged); `conflicts`: the paths of a merge conflict. */
-  | { event: 'worktree_kept'; task: string; path: string; commit: string | null; conflicts?: string[] }
+  | { event: 'worktree_kept'; task: string; path: string; commit: string | null; conflicts?: string[]; uncommitted?: true }
   /** An isolated task's worktree is gone (its branch stays until `aad clean --branches`). */
   | { event: 'worktree_removed'; task: string; path: string }
   /** Outputs collected after the task's final attempt. */

@@ -50,6 +50,8 @@ export interface WorktreeRecord {
   kept?: string | null;
   /** Kept after a merge conflict in these paths: the task's base is what conflicted, so it runs again from the integration branch's tip. */
   conflicts?: string[];
+  /** Kept with a state that could not be committed: never removed by aad (only set aside). */
+  uncommitted?: boolean;
   removed: boolean;
 }
 
@@ -219,6 +221,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       if (task?.worktree) {
         task.worktree.kept = e.commit;
         if (e.conflicts) task.worktree.conflicts = e.conflicts;
+        if (e.uncommitted) task.worktree.uncommitted = true;
       }
       break;
     case 'worktree_removed':

@@ -2,7 +2,7 @@
 // git-plumbing's `git()` (controlled environment, no hooks, no fsmonitor, no signing). The integration
 // branch is never checked out: merges are `merge-tree --write-tree` + `commit-tree` + a compare-and-swap
 // `update-ref`, so the user's work tree, index, HEAD and stash are never involved.
-import { rm, rmdir } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { failure, git, nulJoin, nulList, type Result } from './git-plumbing.js';
 
@@ -38,6 +38,11 @@ export async function findRepo(dir: string): Promise<Result<{ repo: Repo }>> {
   if (r.exitCode !== 0 || inside !== 'true' || !root) return { ok: false, reason: `${dir} is not in a git work tree (inside a .git folder?)` };
   const head = await git(root, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
   if (head.exitCode !== 0) return { ok: false, reason: `the repository at ${root} has no commit yet (HEAD is unborn): commit something first, so that the worktrees have a base` };
+  // A branch named `aad` (or `aad/tasks`) leaves no room for aad/<run_id> and aad/tasks/…: git refs are paths.
+  for (const ref of ['refs/heads/aad', 'refs/heads/aad/tasks']) {
+    const taken = await git(root, ['show-ref', '--verify', '-q', ref]);
+    if (taken.exitCode === 0) return { ok: false, reason: `a branch named ${ref.slice(11)} exists in ${root}: git cannot hold it beside aad's branches aad/<run_id>; rename it (git branch -m ${ref.slice(11)} …)` };
+  }
   const name = await git(root, ['config', '--get', 'user.name']);
   const email = await git(root, ['config', '--get', 'user.email']);
   const identity: Identity = name.exitCode === 0 && name.stdout.trim() !== '' && email.exitCode === 0 && email.stdout.trim() !== '' ? 'config' : 'aad';
@@ -113,10 +118,35 @@ export async function removeWorktree(root: string, wt: string): Promise<Result<o
     // ENOTDIR: a file stands where a parent folder would be, so there is no worktree there either.
     if ((err as NodeJS.ErrnoException).code !== 'ENOTDIR') return { ok: false, reason: `cannot remove ${wt}: ${(err as Error).message}` };
   }
-  const p = await pruneWorktrees(root);
+  const p = await forgetWorktree(root, wt);
   if (!p.ok) return p;
   await rmdir(path.dirname(wt)).catch(() => undefined);
   return { ok: true };
+}
+
+/**
+ * Makes git forget the worktree that was at `wt` (its folder already gone): only that one. A `git worktree
+ * prune` would also forget the user's own worktrees whose folders cannot be reached right now (an unmounted
+ * drive), losing their index.
+ */
+export async function forgetWorktree(root: string, wt: string): Promise<Result<object>> {
+  return oneAtATime(root, async () => {
+    const c = await git(root, ['rev-parse', '--git-common-dir']);
+    if (c.exitCode !== 0) return { ok: false, reason: failure('git rev-parse --git-common-dir', c) };
+    const admin = path.join(path.resolve(root, c.stdout.trim()), 'worktrees');
+    const mine = path.join(wt, '.git');
+    let names: string[] = [];
+    try {
+      names = await readdir(admin);
+    } catch {
+      return { ok: true }; // no linked worktree at all
+    }
+    for (const name of names) {
+      const gitdir = await readFile(path.join(admin, name, 'gitdir'), 'utf8').then((t) => t.trim(), () => undefined);
+      if (gitdir !== undefined && path.resolve(gitdir) === mine) await rm(path.join(admin, name), { recursive: true, force: true });
+    }
+    return { ok: true };
+  });
 }
 
 /** Which of `paths` (relative to the top level) the tree of `commit` does not hold. */
@@ -148,6 +178,17 @@ export async function commitAll(wt: string, message: string, identity: Identity,
     const rm = await git(wt, ['rm', '--cached', '-q', '-r', '--ignore-unmatch', '--pathspec-from-file=-', '--pathspec-file-nul'], { ...id, input: nulJoin([...leaveOut]) });
     if (rm.exitCode !== 0) return { ok: false, reason: failure('git rm --cached', rm) };
   }
+  // A folder the task made into a git repository of its own would be committed as a bare gitlink: its files
+  // would not be in the commit, and removing the worktree would lose them.
+  const links = await git(wt, ['diff-index', '--cached', '-z', '--raw', '--no-renames', 'HEAD']);
+  if (links.exitCode !== 0) return { ok: false, reason: failure('git diff-index', links) };
+  const fields = links.stdout.split('\0');
+  const nested: string[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [oldMode, newMode] = (fields[i] ?? '').slice(1).split(' ');
+    if (newMode === '160000' && oldMode !== '160000') nested.push(fields[i + 1]!);
+  }
+  if (nested.length > 0) return { ok: false, reason: `the task made nested git repositories (${nested.join(', ')}): their files cannot be committed to its branch` };
   const tree = await git(wt, ['write-tree']);
   if (tree.exitCode !== 0) return { ok: false, reason: failure('git write-tree', tree) };
   const head = await git(wt, ['rev-parse', 'HEAD', 'HEAD^{tree}']);
@@ -220,13 +261,6 @@ export async function deleteRefs(root: string, refs: readonly string[]): Promise
   const input = refs.map((r) => `delete ${r}\n`).join('');
   const r = await git(root, ['update-ref', '--stdin'], { input });
   if (r.exitCode !== 0) return { ok: false, reason: failure('git update-ref --stdin', r) };
-  return { ok: true };
-}
-
-/** `git worktree prune`: git forgets the worktrees whose folders are gone. */
-export async function pruneWorktrees(root: string): Promise<Result<object>> {
-  const p = await oneAtATime(root, () => git(root, ['worktree', 'prune']));
-  if (p.exitCode !== 0) return { ok: false, reason: failure('git worktree prune', p) };
   return { ok: true };
 }
 

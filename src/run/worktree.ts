@@ -1,7 +1,7 @@
 // `isolation: worktree` as an effect around a task's attempts (SPEC "Isolation in a git worktree"): a fresh
 // worktree before each attempt, a commit and a merge into the integration branch on success, the state kept
 // on failure or cancel. Each step is journaled; the git work itself is in worktree-git.ts.
-import { lstat, mkdir } from 'node:fs/promises';
+import { lstat, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Task } from '../plan/compile.js';
 import { worktreePath } from '../store/paths.js';
@@ -92,6 +92,7 @@ export class Worktrees {
       base = tip.commit;
     }
     if (prev && !prev.removed && prev.kept) await this.keepAside(runner, run, prev);
+    if (prev && !prev.removed && prev.uncommitted) await this.removeRecorded(runner, task.id, prev);
     const wtPath = worktreePath(this.o.home, state.runId, task.id);
     const branch = taskBranch(state.runId, task.id);
     runner.emit({ event: 'worktree_created', task: task.id, attempt, path: wtPath, branch, base });
@@ -142,7 +143,7 @@ export class Worktrees {
     const integ = state.integration!;
     const c = await wg.commitAll(wt.path, `aad: ${task.id} (run ${state.runId})`, this.o.repo.identity, this.copied.get(task.id) ?? []);
     if (!c.ok) {
-      runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: null });
+      runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: null, uncommitted: true });
       return `could not commit the task's worktree: ${c.reason}`;
     }
     let merged: wg.MergeResult = { ok: true, commit: null };
@@ -172,7 +173,7 @@ export class Worktrees {
     }
     const c = await wg.commitAll(wt.path, `aad: ${task.id} ${how} (run ${state.runId})`, this.o.repo.identity, this.copied.get(task.id) ?? []);
     if (!c.ok) this.notice(`${task.id}: could not commit the state of its worktree ${wt.path}: ${c.reason}`);
-    runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: c.ok ? c.commit : null });
+    runner.emit({ event: 'worktree_kept', task: task.id, path: wt.path, commit: c.ok ? c.commit : null, ...(c.ok ? {} : { uncommitted: true as const }) });
   }
 
   /** Removes a succeeded task's worktree (its branch stays). */
@@ -191,6 +192,12 @@ export class Worktrees {
   }
 
   private async removeRecorded(runner: WorktreeRunner, task: string, wt: WorktreeRecord): Promise<void> {
+    if (wt.uncommitted && (await lstat(wt.path).then(() => true, () => false))) {
+      // Its state is in no commit: set aside, never deleted.
+      const aside = `${wt.path}.uncommitted-${wt.attempt}`;
+      await rename(wt.path, aside).catch(() => undefined);
+      this.notice(`${task}: its worktree's state could not be committed: moved to ${aside} (not removed)`);
+    }
     const r = await wg.removeWorktree(this.o.repo.root, wt.path);
     if (!r.ok) {
       this.notice(`${task}: could not remove its worktree ${wt.path}: ${r.reason}`);

@@ -470,6 +470,68 @@ tasks:
   });
 });
 
+describe.concurrent('isolation: worktree never loses work nor touches the user\'s own worktrees', () => {
+  it('a task that makes a nested git repository fails with its worktree kept (a gitlink would lose the files); clean keeps a state no commit holds', async ({ expect }) => {
+    const ws = await workspace(`
+tasks:
+  - id: vend
+    isolation: worktree
+    cmd: sh -c 'git init -q lib && cd lib && echo code > lib.c && git add . && git -c user.name=x -c user.email=y commit -qm l'
+  - id: raw
+    isolation: worktree
+    cmd: sh -c 'echo w > w.txt; git init -q gen; echo g > gen/g.txt'
+`);
+    const r = await ws.aad(['run']);
+    expect(r.code, r.stdout + r.stderr).toBe(3);
+    const id = ws.runId();
+    const st = await ws.status();
+    const vend = st.tasks.find((t) => t.id === 'vend')!;
+    expect(vend.reason).toContain('the task made nested git repositories (lib)');
+    expect(fs.readFileSync(path.join(vend.worktree!.path, 'lib', 'lib.c'), 'utf8')).toBe('code\n');
+    const raw = st.tasks.find((t) => t.id === 'raw')!;
+    expect(raw.worktree!.state).toBe('kept');
+    // Neither state is in a commit: aad clean removes neither.
+    const c = await ws.aad(['clean', id]);
+    expect(c.code).toBe(1);
+    expect(c.stdout).toContain(`kept worktree ${vend.worktree!.path}: its state could not be committed`);
+    expect(fs.readFileSync(path.join(raw.worktree!.path, 'gen', 'g.txt'), 'utf8')).toBe('g\n');
+    expect(fs.readFileSync(path.join(vend.worktree!.path, 'lib', 'lib.c'), 'utf8')).toBe('code\n');
+  });
+
+  it("the user's own worktree whose folder is away (an unmounted drive) is not forgotten by aad", async ({ expect }) => {
+    const ws = await workspace(`
+tasks:
+  - id: t
+    isolation: worktree
+    cmd: sh -c 'echo t > t.txt'
+`);
+    const feat = path.join(ws.dir, 'usb', 'feat');
+    await ws.git('worktree', 'add', '-q', '-b', 'feat', feat);
+    fs.writeFileSync(path.join(feat, 'wip.txt'), 'wip\n');
+    await git(feat, 'add', 'wip.txt');
+    fs.renameSync(path.join(ws.dir, 'usb'), path.join(ws.dir, 'usb.off'));
+    const r = await ws.aad(['run']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect((await ws.aad(['clean', '--branches'])).code).toBe(0);
+    fs.renameSync(path.join(ws.dir, 'usb.off'), path.join(ws.dir, 'usb'));
+    expect(await git(feat, 'status', '--porcelain')).toBe('A  wip.txt\n');
+  });
+
+  it('a branch named aad refuses the run before it starts (git cannot hold aad/<run_id> beside it)', async ({ expect }) => {
+    const ws = await workspace(`
+tasks:
+  - id: t
+    isolation: worktree
+    cmd: "true"
+`);
+    await ws.git('branch', 'aad');
+    const r = await ws.aad(['run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('a branch named aad exists');
+    expect(fs.existsSync(path.join(ws.home, 'runs'))).toBe(false);
+  });
+});
+
 describe.concurrent('isolation: worktree is refused before anything runs', () => {
   const PLAN = `
 tasks:
