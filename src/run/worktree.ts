@@ -60,6 +60,7 @@ export class Worktrees {
       // Kept worktrees of tasks that stay failed or cancelled are for people to look at; any other is a leftover.
       if (!wt || wt.removed || run.state === 'failed' || run.state === 'cancelled' || run.state === 'skipped') continue;
       if (wt.kept !== undefined && wt.kept !== null) await this.keepAside(runner, run, wt);
+      else if (run.state !== 'succeeded' && wt.kept === undefined) await this.keepInterrupted(runner, run, wt);
       await this.removeRecorded(runner, run.id, wt);
     }
   }
@@ -204,6 +205,24 @@ export class Worktrees {
       return;
     }
     runner.emit({ event: 'worktree_removed', task, path: wt.path });
+  }
+
+  /**
+   * What a dead runner's attempt left in its worktree (hours of an agent's edits, maybe) is committed under
+   * refs/aad/<run_id>/<task>/interrupted-<attempt> before the worktree goes; a state git cannot commit is set aside.
+   */
+  private async keepInterrupted(runner: WorktreeRunner, run: TaskRun, wt: WorktreeRecord): Promise<void> {
+    if (!(await lstat(path.join(wt.path, '.git')).then(() => true, () => false))) return; // half made: nothing of the task's
+    const c = await wg.commitAll(wt.path, `aad: ${run.id} interrupted (run ${runner.state.runId})`, this.o.repo.identity, []);
+    if (!c.ok) {
+      wt.uncommitted = true;
+      return;
+    }
+    if (c.head === wt.base) return;
+    const ref = `refs/aad/${runner.state.runId}/${run.id}/interrupted-${wt.attempt}`;
+    const r = await wg.keepRef(this.o.repo.root, ref, c.head);
+    if (r.ok) this.notice(`${run.id}: what its interrupted attempt ${wt.attempt} had done is kept under ${ref}`);
+    else wt.uncommitted = true;
   }
 
   /** A kept state about to be replaced by a fresh worktree stays reachable under refs/aad/<run_id>/<task>/failed-<attempt>. */

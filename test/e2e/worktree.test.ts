@@ -391,6 +391,9 @@ tasks:
     expect(removedAt).toBeGreaterThan(ev.indexOf(created[0]!));
     expect(removedAt).toBeLessThan(ev.indexOf(created[1]!));
     expect(await ws.git('show', `aad/${id}:attempts.txt`)).toBe('attempt 2\n');
+    // What the killed attempt had done is not lost: it is kept under a ref before its worktree goes.
+    expect(await ws.git('show', `refs/aad/${id}/slow/interrupted-1:attempts.txt`)).toBe('attempt 1\n');
+    expect(r.stdout + r.stderr).toContain(`slow: what its interrupted attempt 1 had done is kept under refs/aad/${id}/slow/interrupted-1`);
     expect(await ws.files(`aad/${id}`)).toEqual(expect.arrayContaining(['done.txt', 'early.txt']));
     expect(await ws.worktrees()).toEqual([]);
     expect(await ws.userState()).toEqual(before);
