@@ -59,9 +59,10 @@ export class Worktrees {
       const wt = run.worktree;
       // Kept worktrees of tasks that stay failed or cancelled are for people to look at; any other is a leftover.
       if (!wt || wt.removed || run.state === 'failed' || run.state === 'cancelled' || run.state === 'skipped') continue;
+      let uncommitted = false;
       if (wt.kept !== undefined && wt.kept !== null) await this.keepAside(runner, run, wt);
-      else if (run.state !== 'succeeded' && wt.kept === undefined) await this.keepInterrupted(runner, run, wt);
-      await this.removeRecorded(runner, run.id, wt);
+      else if (run.state !== 'succeeded' && wt.kept === undefined) uncommitted = !(await this.keepInterrupted(runner, run, wt));
+      await this.removeRecorded(runner, run.id, wt, uncommitted);
     }
   }
 
@@ -192,8 +193,9 @@ export class Worktrees {
     return { ok: true, note: `Its worktree ${wt.path} is back at ${wt.base.slice(0, 12)}; the failed state stays on ${wt.branch}.` };
   }
 
-  private async removeRecorded(runner: WorktreeRunner, task: string, wt: WorktreeRecord): Promise<void> {
-    if (wt.uncommitted && (await lstat(wt.path).then(() => true, () => false))) {
+  /** Removes a recorded worktree; one whose state no commit holds (`uncommitted`) is moved aside, never deleted. */
+  private async removeRecorded(runner: WorktreeRunner, task: string, wt: WorktreeRecord, uncommitted = wt.uncommitted === true): Promise<void> {
+    if (uncommitted && (await lstat(wt.path).then(() => true, () => false))) {
       // Its state is in no commit: set aside, never deleted.
       const aside = `${wt.path}.uncommitted-${wt.attempt}`;
       await rename(wt.path, aside).catch(() => undefined);
@@ -211,18 +213,15 @@ export class Worktrees {
    * What a dead runner's attempt left in its worktree (hours of an agent's edits, maybe) is committed under
    * refs/aad/<run_id>/<task>/interrupted-<attempt> before the worktree goes; a state git cannot commit is set aside.
    */
-  private async keepInterrupted(runner: WorktreeRunner, run: TaskRun, wt: WorktreeRecord): Promise<void> {
-    if (!(await lstat(path.join(wt.path, '.git')).then(() => true, () => false))) return; // half made: nothing of the task's
+  private async keepInterrupted(runner: WorktreeRunner, run: TaskRun, wt: WorktreeRecord): Promise<boolean> {
+    if (!(await lstat(path.join(wt.path, '.git')).then(() => true, () => false))) return true; // half made: nothing of the task's
     const c = await wg.commitAll(wt.path, `aad: ${run.id} interrupted (run ${runner.state.runId})`, this.o.repo.identity, []);
-    if (!c.ok) {
-      wt.uncommitted = true;
-      return;
-    }
-    if (c.head === wt.base) return;
+    if (!c.ok) return false;
+    if (c.head === wt.base) return true;
     const ref = `refs/aad/${runner.state.runId}/${run.id}/interrupted-${wt.attempt}`;
     const r = await wg.keepRef(this.o.repo.root, ref, c.head);
     if (r.ok) this.notice(`${run.id}: what its interrupted attempt ${wt.attempt} had done is kept under ${ref}`);
-    else wt.uncommitted = true;
+    return r.ok;
   }
 
   /** A kept state about to be replaced by a fresh worktree stays reachable under refs/aad/<run_id>/<task>/failed-<attempt>. */

@@ -82,7 +82,7 @@ describe.concurrent('worktree-git', () => {
     expect(await commitAll(wt, 'only copies', 'aad', ['copied.env', 'settings/a.json'])).toEqual({ ok: true, commit: null, head: base });
     fs.writeFileSync(path.join(wt, 'work.txt'), 'work\n');
     const c = await commitAll(wt, 'work', 'aad', ['copied.env', 'settings/a.json']);
-    expect(c.ok && c.commit).toBeTruthy();
+    expect(c).toMatchObject({ ok: true, commit: expect.stringMatching(/^[0-9a-f]{40}$/) as unknown });
     expect((await git(root, 'ls-tree', '-r', '--name-only', 'aad/tasks/r3/t')).split('\n').sort()).toEqual(['shared.txt', 'work.txt']);
     expect(await git(root, 'log', '-1', '--format=%an <%ae>', 'aad/tasks/r3/t')).toBe('aad <aad@localhost>');
     expect(await git(root, 'log', '-1', '--format=%an <%ae>', 'main')).toBe('t <t@t>');
