@@ -31,7 +31,7 @@ export async function isolationOf(plan: Plan, workdir: string, home: string): Pr
     rel.set(task.id, r.split(path.sep).join('/'));
   }
   if (problems.length > 0) throw new UsageError(`isolation: worktree cannot isolate these tasks; refusing to run:\n${problems.join('\n')}`);
-  return { repo, home, rel };
+  return { repo, home, rel, workdir: realFolder(workdir) };
 }
 
 /** Says, on stderr, when the user's checkout has uncommitted changes: isolated tasks start from HEAD and will not see them. */

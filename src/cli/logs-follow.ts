@@ -10,7 +10,7 @@ import { printLog, writeOut } from './logs.js';
 import { loadPlanText } from './plan-file.js';
 
 const POLL_MS = 100;
-const FINAL = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+const FINAL = new Set(['succeeded', 'failed', 'blocked', 'decomposed', 'skipped', 'cancelled']);
 
 /** A run's journal, folded as it grows (each poll reads only what was appended). */
 class LiveJournal {

@@ -16,6 +16,7 @@ import { parseMaxParallel } from './options.js';
 import { interpolateEnv, loadPlanText } from './plan-file.js';
 import { warnUnknownEvents } from './unknown-events.js';
 import { restrictPlan, type Plan } from '../plan/compile.js';
+import { growFromJournal } from '../plan/grow.js';
 
 /** Options of `aad resume`. */
 export interface ResumeArgs {
@@ -48,7 +49,9 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
   const planText = readPlanCopy(run);
   const loaded = loadPlanText(planText, run.paths.plan);
   const full = loaded.plan;
-  const selected = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
+  const written = restrictPlan(full, run.state.order.filter((id) => full.byId.has(id)));
+  // The plan as run: the plan file's tasks, then the children the journal says they added.
+  const selected = growFromJournal(written, run.events);
   warnIfPlanChanged(run.state.planPath, planText, mode === 'json');
 
   const reset = tasksToReset(selected, run.state, a.failedOnly, failFastCancels(run.events));
@@ -58,7 +61,7 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     printOut(mode === 'json' ? JSON.stringify(resumePreviewJson(run.state, run.live, a.failedOnly, reset, leftovers), null, 2) : resumePreviewText(run.state, run.live, a.failedOnly, reset, leftovers));
     return 0;
   }
-  const plan = interpolateEnv(loaded, selected, process.env);
+  const plan = growFromJournal(interpolateEnv(loaded, written, process.env), run.events);
   const { holds } = await workTreesOf(plan, run.state.workdir);
   const isolation = await isolationOf(plan, run.state.workdir, home);
   const integ = run.state.integration;
@@ -109,24 +112,44 @@ function readPlanCopy(run: LoadedRun): string {
 }
 
 /**
- * Plain resume: every task that did not succeed. --failed-only: failed tasks, tasks a dead runner left
- * running (interrupted), tasks a fail-fast cancelled (`failFastCancelled`), and the skipped tasks downstream
- * of them; tasks cancelled by `aad cancel` or Ctrl-C, and pending ones, stay.
+ * Plain resume: every task that did not succeed. --failed-only: failed and blocked tasks, tasks a dead runner
+ * left running (interrupted), tasks a fail-fast cancelled (`failFastCancelled`), and the skipped tasks
+ * downstream of them; tasks cancelled by `aad cancel` or Ctrl-C, and pending ones, stay. A parent goes with
+ * its children: a chosen child brings its parent (which waits for it again, `decomposed`), and a chosen or
+ * unfinished parent brings its children that did not succeed (finished children never run again).
  */
 export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean, failFastCancelled: ReadonlySet<string>): string[] {
   const ids = plan.tasks.map((t) => t.id).filter((id) => state.tasks.has(id));
   if (!failedOnly) return ids.filter((id) => state.tasks.get(id)!.state !== 'succeeded');
-  const rerun = new Set(['failed', 'running', 'retrying']);
+  const rerun = new Set(['failed', 'blocked', 'running', 'retrying', 'decomposed']);
   const chosen = new Set(ids.filter((id) => {
     const s = state.tasks.get(id)!.state;
     return rerun.has(s) || (s === 'cancelled' && failFastCancelled.has(id));
   }));
+  const withFamilies = () => {
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const id of [...chosen]) {
+        const t = state.tasks.get(id)!;
+        const add = (x: string) => {
+          if (!chosen.has(x) && state.tasks.has(x) && state.tasks.get(x)!.state !== 'succeeded') {
+            chosen.add(x);
+            grew = true;
+          }
+        };
+        if (t.parent !== null) add(t.parent);
+        if (t.children) t.children.forEach(add);
+      }
+    }
+  };
+  withFamilies();
   // Skipped (and, after a crash, never-started) dependents of a chosen task, transitively (plan.order is topological).
   for (const i of plan.order) {
     const t = plan.tasks[i]!;
     const s = state.tasks.get(t.id)?.state;
     if ((s === 'skipped' || s === 'pending') && t.deps.some((d) => chosen.has(d))) chosen.add(t.id);
   }
+  withFamilies();
   return ids.filter((id) => chosen.has(id));
 }
 

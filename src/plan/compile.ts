@@ -1,5 +1,5 @@
 import { criticalPath, remainingWork, topologicalOrder, waves, type Dag } from '../graph/dag.js';
-import type { Command, Defaults, PlanInput, TaskInput } from './types.gen.js';
+import type { Command, Defaults, ExitCodes, PlanInput, TaskInput } from './types.gen.js';
 
 /** How a command is run. */
 export type Cmd =
@@ -7,6 +7,17 @@ export type Cmd =
   | { kind: 'shell'; script: string }
   /** An argv run directly (an array in the plan, or a string without shell syntax). */
   | { kind: 'argv'; argv: string[]; source?: string };
+
+/** What an attempt reports: `success`, `failure`, or `blocked` (cannot go on without help). */
+export type Outcome = 'success' | 'failure' | 'blocked';
+
+/** `retry_backoff_sec: {initial, factor, max, jitter}`: retry k waits initial × factor^(k-1), at most max, ±20% with jitter. */
+export interface ExpBackoff {
+  initialMs: number;
+  factor: number;
+  maxMs: number;
+  jitter: boolean;
+}
 
 /** A rollback: a command, or the built-in git restore. */
 export type Rollback = Cmd | { kind: 'git' };
@@ -24,8 +35,12 @@ export interface Task {
   timeoutMs?: number;
   killGraceMs: number;
   retries: number;
-  /** Wait before retry k is backoffMs[min(k-1, length-1)]. */
+  /** Wait before retry k is backoffMs[min(k-1, length-1)] (the number and list forms). */
   backoffMs: number[];
+  /** The exponential form, when the plan gives it (backoffMs is then unused). */
+  backoffExp?: ExpBackoff;
+  /** `exit_codes`: what an exit code means, for the codes the plan lists. */
+  exitCodes: Readonly<Record<number, Outcome>>;
   outputs: string[];
   rollback?: Rollback;
   rollbackTimeoutMs?: number;
@@ -35,6 +50,12 @@ export interface Task {
   /** Globs of untracked or ignored files of the main work tree to copy into its worktree. */
   worktreeCopy: string[];
   description?: string;
+  /** The task that added this one (its `children`), for a child task; undefined for a task of the plan file. */
+  parent?: string;
+  /** 0 for a task of the plan file, 1 for its children, 2 for theirs… */
+  depth: number;
+  /** What a child of this task inherits when it leaves a key out: its keys over `defaults`, without those never inherited. */
+  inherit: Defaults;
 }
 
 /** A compiled plan: tasks and the DAG facts the scheduler and `graph` need. */
@@ -42,6 +63,8 @@ export interface Plan {
   goal?: string;
   artifactsDir?: string;
   maxParallel?: number;
+  /** How many child tasks a run may add in all (`max_children`). */
+  maxChildren: number;
   onEscalation?: Cmd;
   tasks: Task[];
   byId: Map<string, Task>;
@@ -59,6 +82,12 @@ export interface Plan {
 }
 
 const DEFAULT_KILL_GRACE_SEC = 5;
+/** Child tasks a run may add when the plan does not say (`max_children`). */
+export const DEFAULT_MAX_CHILDREN = 1000;
+/** How deep children may nest: a task of the plan file is at depth 0, a child at depth 4 may not decompose. */
+export const MAX_CHILD_DEPTH = 4;
+/** Keys a child never takes from its parent (nor from `defaults`). */
+const NOT_INHERITED = ['outputs', 'rollback', 'exit_codes', 'rollback_timeout_sec', 'rollback_on_cancel'] as const;
 
 /** Applies defaults, normalises every task and builds the DAG; the input must have passed validatePlan. */
 export function compilePlan(input: PlanInput): Plan {
@@ -67,6 +96,7 @@ export function compilePlan(input: PlanInput): Plan {
     goal: input.goal,
     artifactsDir: input.artifacts_dir,
     maxParallel: input.max_parallel,
+    maxChildren: input.max_children ?? DEFAULT_MAX_CHILDREN,
     onEscalation: input.on_escalation === undefined ? undefined : toCmd(input.on_escalation),
   };
   return buildPlan(meta, input.tasks.map((t, index) => compileTask(t, d, index)));
@@ -86,15 +116,17 @@ export function restrictPlan(plan: Plan, ids: readonly string[]): Plan {
   return buildPlan(plan, tasks);
 }
 
-type PlanMeta = Pick<Plan, 'goal' | 'artifactsDir' | 'maxParallel' | 'onEscalation' | 'interpolated'>;
+type PlanMeta = Pick<Plan, 'goal' | 'artifactsDir' | 'maxParallel' | 'maxChildren' | 'onEscalation' | 'interpolated'>;
 
-function buildPlan(meta: PlanMeta, tasks: Task[]): Plan {
+/** The plan with `tasks` and its DAG facts (indices must be the tasks' positions). */
+export function buildPlan(meta: PlanMeta, tasks: Task[]): Plan {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const dag: Dag = { ids: tasks.map((t) => t.id), deps: tasks.map((t) => t.deps.map((id) => byId.get(id)!.index)) };
   return {
     goal: meta.goal,
     artifactsDir: meta.artifactsDir,
     maxParallel: meta.maxParallel,
+    maxChildren: meta.maxChildren,
     onEscalation: meta.onEscalation,
     ...(meta.interpolated ? { interpolated: meta.interpolated } : {}),
     tasks,
@@ -107,11 +139,13 @@ function buildPlan(meta: PlanMeta, tasks: Task[]): Plan {
   };
 }
 
-function compileTask(t: TaskInput, d: Defaults, index: number): Task {
+/** A task with `d` (the plan's defaults, or a parent's `inherit`) under it. */
+export function compileTask(t: TaskInput, d: Defaults, index: number, parent?: { id: string; depth: number }): Task {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...d.env, ...t.env })) env[k] = String(v);
   const timeoutSec = t.timeout_sec ?? d.timeout_sec;
   const backoff = t.retry_backoff_sec ?? d.retry_backoff_sec ?? 0;
+  const exp = typeof backoff === 'object' && !Array.isArray(backoff) ? backoff : undefined;
   const rollback = t.rollback ?? d.rollback;
   const rollbackTimeoutSec = t.rollback_timeout_sec ?? d.rollback_timeout_sec ?? timeoutSec;
   return {
@@ -124,7 +158,9 @@ function compileTask(t: TaskInput, d: Defaults, index: number): Task {
     timeoutMs: timeoutSec === undefined ? undefined : secToMs(timeoutSec),
     killGraceMs: secToMs(t.kill_grace_sec ?? d.kill_grace_sec ?? DEFAULT_KILL_GRACE_SEC),
     retries: t.retries ?? d.retries ?? 0,
-    backoffMs: (Array.isArray(backoff) ? backoff : [backoff]).map(secToMs),
+    backoffMs: exp ? [] : (Array.isArray(backoff) ? backoff : [backoff as number]).map(secToMs),
+    ...(exp ? { backoffExp: { initialMs: secToMs(exp.initial), factor: exp.factor ?? 2, maxMs: secToMs(exp.max ?? 3600), jitter: exp.jitter ?? false } } : {}),
+    exitCodes: toExitCodes(t.exit_codes ?? d.exit_codes),
     outputs: t.outputs ?? d.outputs ?? [],
     rollback: rollback === undefined ? undefined : rollback === 'git' ? { kind: 'git' } : toCmd(rollback),
     rollbackTimeoutMs: rollbackTimeoutSec === undefined ? undefined : secToMs(rollbackTimeoutSec),
@@ -132,7 +168,25 @@ function compileTask(t: TaskInput, d: Defaults, index: number): Task {
     isolation: t.isolation ?? d.isolation ?? 'shared',
     worktreeCopy: t.worktree_copy ?? d.worktree_copy ?? [],
     description: t.description ?? d.description,
+    ...(parent ? { parent: parent.id } : {}),
+    depth: parent ? parent.depth + 1 : 0,
+    inherit: inheritable(t, d),
   };
+}
+
+/** The keys a child of the task takes when it leaves them out: the task's over `d` (env merged), without id, cmd, depends_on and NOT_INHERITED. */
+function inheritable(t: TaskInput, d: Defaults): Defaults {
+  const { id: _id, cmd: _cmd, depends_on: _deps, ...own } = t;
+  const out: Record<string, unknown> = { ...d, ...own };
+  if (d.env || t.env) out.env = { ...d.env, ...t.env };
+  for (const k of NOT_INHERITED) delete out[k];
+  return out as Defaults;
+}
+
+function toExitCodes(map: ExitCodes | undefined): Record<number, Outcome> {
+  const out: Record<number, Outcome> = {};
+  if (map) for (const [code, outcome] of Object.entries(map)) out[Number(code)] = outcome as Outcome;
+  return out;
 }
 
 // Node fires a timer set beyond 2^31-1 ms (24.8 days) after 1 ms: a huge timeout, grace or

@@ -30,11 +30,11 @@ export type KillGraceSec = number;
  */
 export type Retries = number;
 /**
- * Seconds to wait before each retry: a number (the same wait every time) or a list whose item k is the wait before retry k (the last item repeats). Default: 0.
+ * Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.
  *
- * Example: `retry_backoff_sec: [1, 3, 10]`
+ * Examples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`
  */
-export type RetryBackoffSec = number | [number, ...number[]];
+export type RetryBackoffSec = number | [number, ...number[]] | ExponentialBackoff;
 /**
  * Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.
  *
@@ -118,6 +118,12 @@ export interface PlanInput {
    * Example: `max_parallel: 4`
    */
   max_parallel?: number;
+  /**
+   * How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.
+   *
+   * Example: `max_children: 10000`
+   */
+  max_children?: number;
   on_escalation?: Command;
   defaults?: Defaults;
   /**
@@ -163,6 +169,7 @@ export interface Defaults {
   kill_grace_sec?: KillGraceSec;
   retries?: Retries;
   retry_backoff_sec?: RetryBackoffSec;
+  exit_codes?: ExitCodes;
   outputs?: Outputs;
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;
@@ -178,6 +185,32 @@ export interface Defaults {
  */
 export interface Env {
   [k: string]: string | number | boolean;
+}
+export interface ExponentialBackoff {
+  /**
+   * Seconds before the first retry.
+   */
+  initial: number;
+  /**
+   * What each wait is multiplied by for the next retry (1 to 100). Default: 2.
+   */
+  factor?: number;
+  /**
+   * The longest wait, in seconds. Default: 3600.
+   */
+  max?: number;
+  /**
+   * Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.
+   */
+  jitter?: boolean;
+}
+/**
+ * What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.
+ *
+ * Example: `exit_codes: { 75: failure, 2: blocked, 3: success }`
+ */
+export interface ExitCodes {
+  [k: string]: 'success' | 'failure' | 'blocked';
 }
 /**
  * A task: a command with its dependencies, limits and failure handling.
@@ -204,6 +237,7 @@ export interface TaskInput {
   kill_grace_sec?: KillGraceSec;
   retries?: Retries;
   retry_backoff_sec?: RetryBackoffSec;
+  exit_codes?: ExitCodes;
   outputs?: Outputs;
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;

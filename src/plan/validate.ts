@@ -8,7 +8,7 @@ import { didYouMean } from './suggest.js';
 import type { PlanInput } from './types.gen.js';
 import { validate as validateSchema } from './validator.gen.js';
 
-type Problem = { path: DocPath; target?: 'key' | 'value'; message: string };
+export type Problem = { path: DocPath; target?: 'key' | 'value'; message: string };
 
 /** Checks a loaded document against the schema and the semantic rules; returns the plan or throws PlanInvalidError with every problem. */
 export function validatePlan(doc: LoadedDocument): PlanInput {
@@ -31,8 +31,8 @@ export function acceptPlanData(data: unknown): PlanInput | undefined {
   return findProblems(data).length === 0 ? (data as PlanInput) : undefined;
 }
 
-/** Every problem of the plan data: schema, semantics, NUL characters, malformed `${…}` in env values. */
-function findProblems(data: unknown): Problem[] {
+/** Every problem of the plan data: schema, semantics, NUL characters, malformed `${…}` in env values (unless `templates` is false: a child task's env is used as written). */
+export function findProblems(data: unknown, opts: { templates?: boolean } = {}): Problem[] {
   const problems: Problem[] = [];
   if (data === null || data === undefined) {
     problems.push({ path: [], message: 'the plan is empty: it needs at least a "tasks" list' });
@@ -41,7 +41,7 @@ function findProblems(data: unknown): Problem[] {
   }
   problems.push(...checkSemantics(data));
   problems.push(...findNul(data, []));
-  problems.push(...findTemplateErrors(data));
+  if (opts.templates !== false) problems.push(...findTemplateErrors(data));
   return problems;
 }
 

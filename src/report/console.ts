@@ -190,6 +190,15 @@ export class ConsoleReporter {
         return `${this.prefix(e.task)}${p('red', `✗ failed: ${e.reason}`)} ${p('dim', `after ${plural(e.attempts, 'attempt')} in ${this.durationOf(e.task, e.duration_ms, e.ts)}`)}`;
       case 'task_skipped':
         return `${this.prefix(e.task)}${p('yellow', `- skipped: ${e.reason}`)}`;
+      case 'task_blocked':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('red', `⏸ blocked: ${e.reason}`)} ${p('dim', `(not retried; \`aad resume\` runs it again)`)}`;
+      case 'task_decomposed':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('cyan', `⤷ added ${plural(e.children.length, 'child task')}`)} ${p('dim', 'it ends when they have')}`;
+      case 'task_decided':
+      case 'tasks_added':
+        return undefined;
       case 'task_cancelled':
         this.flushPartial(e.task);
         return `${this.prefix(e.task)}${p('yellow', `■ ${e.reason}`)}`;
@@ -250,7 +259,7 @@ export class ConsoleReporter {
     const s = this.getState();
     if (!s || s.state !== 'running') return;
     const c = countStates(s);
-    const done = c.succeeded + c.failed + c.skipped + c.cancelled;
+    const done = c.succeeded + c.failed + c.blocked + c.skipped + c.cancelled;
     const elapsed = formatMs(this.clock() - Date.parse(s.startedAt));
     const text = `${this.paint('cyan', `● ${c.running} running`)} · ${done}/${s.order.length} done${c.failed ? ' · ' + this.paint('red', `${c.failed} failed`) : ''}${c.retrying ? ` · ${c.retrying} retrying` : ''} · ${elapsed}`;
     this.clearStatus();
@@ -267,6 +276,7 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
   const failed = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'failed');
   const skipped = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'skipped');
   const cancelled = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'cancelled');
+  const blocked = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'blocked');
   if (failed.length > 0) {
     lines.push(paint('red', paint('bold', `Failed (${failed.length}):`)));
     for (const t of failed) {
@@ -274,6 +284,10 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
       const dur = t.durationMs === null ? '' : `, ${formatMs(t.durationMs)}`;
       lines.push(`  ${paint('red', '✗')} ${t.id}: ${t.reason ?? 'failed'} (${plural(t.attempts, 'attempt')}${dur}${rb})`);
     }
+  }
+  if (blocked.length > 0) {
+    lines.push(paint('red', paint('bold', `Blocked (${blocked.length}), waiting for help:`)));
+    for (const t of blocked) lines.push(`  ${paint('red', '⏸')} ${t.id}: ${t.reason ?? 'blocked'}`);
   }
   if (skipped.length > 0) lines.push(paint('yellow', `Skipped (${skipped.length}): `) + listIds(skipped.map((t) => t.id)));
   if (cancelled.length > 0) lines.push(paint('yellow', `Cancelled (${cancelled.length}): `) + listIds(cancelled.map((t) => t.id)));
@@ -283,12 +297,12 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
   }
   const verdict = state.state === 'succeeded' ? paint('green', 'succeeded') : state.state === 'cancelled' ? paint('yellow', 'cancelled') : paint('red', 'failed');
   lines.push(
-    `${paint('bold', `Run ${state.runId}`)} ${verdict} in ${formatMs(end - Date.parse(state.startedAt))}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled (exit ${exitCode})`,
+    `${paint('bold', `Run ${state.runId}`)} ${verdict} in ${formatMs(end - Date.parse(state.startedAt))}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled (exit ${exitCode})`,
   );
-  const firstBad = failed[0] ?? cancelled[0];
+  const firstBad = failed[0] ?? blocked[0] ?? cancelled[0];
   if (firstBad) {
     lines.push(paint('dim', `  logs:   aad logs ${state.runId} --task ${firstBad.id}`));
-    lines.push(paint('dim', `  resume: aad resume ${state.runId}${failed.length > 0 ? '   (or --failed-only)' : ''}`));
+    lines.push(paint('dim', `  resume: aad resume ${state.runId}${failed.length + blocked.length > 0 ? '   (or --failed-only)' : ''}`));
   } else {
     lines.push(paint('dim', `  status: aad status ${state.runId}`));
   }

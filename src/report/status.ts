@@ -1,10 +1,12 @@
 import { formatMs } from '../graph/render.js';
 import type { Counts, RunStateName, TaskState } from '../run/events.js';
-import { countStates, type RunState, type WorktreeRecord } from '../run/reduce.js';
+import { countStates, tasksInOrder, type RunState, type WorktreeRecord } from '../run/reduce.js';
 
 /** One task in `aad status --json` (SPEC.md). */
 export interface TaskStatusJson {
   id: string;
+  /** The task that added this one (a child task: its id is `<parent>/<id>`); null for a task of the plan file. */
+  parent: string | null;
   state: TaskState;
   attempts: number;
   exit_code: number | null;
@@ -92,10 +94,10 @@ export function runObject(state: RunState, live: RunStateName, leftovers: number
 }
 
 function tasksJson(state: RunState): TaskStatusJson[] {
-  return state.order.map((id): TaskStatusJson => {
-    const t = state.tasks.get(id)!;
+  return tasksInOrder(state).map((t): TaskStatusJson => {
     return {
-      id,
+      id: t.id,
+      parent: t.parent,
       state: t.state,
       attempts: t.attempts,
       exit_code: t.exitCode,
@@ -124,7 +126,7 @@ function worktreeJson(w: WorktreeRecord): WorktreeJson {
 type Paint = (style: 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gray', text: string) => string;
 
 const STATE_STYLE: Record<TaskState, 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'dim'> = {
-  succeeded: 'green', failed: 'red', skipped: 'yellow', cancelled: 'yellow', running: 'cyan', retrying: 'cyan', pending: 'gray',
+  succeeded: 'green', failed: 'red', blocked: 'red', skipped: 'yellow', cancelled: 'yellow', running: 'cyan', retrying: 'cyan', decomposed: 'cyan', pending: 'gray',
 };
 
 /** The human form of `aad status`: a header and a table of tasks; `leftovers` as for `statusObject`. */
@@ -135,7 +137,7 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
   const lines = [
     `${paint('bold', `Run ${state.runId}`)}  ${paint(live === 'succeeded' ? 'green' : live === 'running' ? 'cyan' : 'red', live)}${state.exitCode !== null ? ` (exit ${state.exitCode})` : ''}  ${elapsed}`,
     `plan ${state.planPath}  ·  started ${state.startedAt}`,
-    `${c.succeeded} succeeded, ${c.failed} failed, ${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.pending} pending`,
+    `${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.decomposed > 0 ? `${c.decomposed} waiting for their children, ` : ''}${c.pending} pending`,
     '',
   ];
   if (live === 'interrupted') {
@@ -145,8 +147,10 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
     }
     lines.splice(3, 0, ...notes.map((n) => paint('yellow', n)));
   }
-  const rows = state.order.map((id) => {
-    const t = state.tasks.get(id)!;
+  // Children are listed under their parent, indented by their depth.
+  const depthOf = (t: { parent: string | null }): number => (t.parent === null ? 0 : 1 + depthOf(state.tasks.get(t.parent) ?? { parent: null }));
+  const rows = tasksInOrder(state).map((t) => {
+    const id = '  '.repeat(depthOf(t)) + t.id;
     const shown: string = live === 'interrupted' && (t.state === 'running' || t.state === 'retrying') ? 'interrupted' : t.state;
     const dur = t.durationMs !== null ? formatMs(t.durationMs) : (t.state === 'running' || t.state === 'retrying') && t.startedAt !== null ? formatMs(nowMs - Date.parse(t.startedAt)) + '…' : '';
     const rb = t.rollback ? `rollback ${t.rollback.state}` : '';

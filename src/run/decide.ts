@@ -3,6 +3,7 @@ import type { Plan, Task } from '../plan/compile.js';
 import type { FinalRunState, TaskState } from './events.js';
 import type { RunState, TaskRun } from './reduce.js';
 import { TreeGate, type HeldTask, type TreeHolds } from './tree-holds.js';
+import { childFailedReason, parentEnd } from './decompose-rules.js';
 
 /** What the runner should do next. */
 export type Action =
@@ -16,6 +17,8 @@ export type Action =
   | { kind: 'stop'; task: string }
   /** Fail-fast: a task failed, so the run stops. */
   | { kind: 'cancel_run'; by: string }
+  /** A parent's children have all ended: it ends too (succeeded when all of them did). */
+  | { kind: 'settle'; task: string; end: 'succeeded' | 'failed' | 'cancelled'; reason: string }
   /** Nothing can progress any more. */
   | { kind: 'finish'; state: FinalRunState; exitCode: 0 | 3 | 4 };
 
@@ -27,16 +30,18 @@ export interface Decision {
   upcoming: string[];
   /** Ready tasks that wait because another task holds their git work tree (only with `holds`). */
   held?: HeldTask[];
+  /** Decide again as soon as these actions are recorded (a parent ended, or a skip may end one). */
+  again?: boolean;
 }
 
-const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+const DONE: ReadonlySet<TaskState> = new Set(['succeeded', 'failed', 'blocked', 'skipped', 'cancelled']);
 
 /**
  * Decides, from the plan and the journal's state alone, which tasks to start, skip or cancel, and whether
  * the run is over. Ready tasks start by the longest remaining path first (critical path), then plan order.
  */
 export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>, holds?: TreeHolds): Decision {
-  const early = decidedByRun(state);
+  const early = decidedByRun(state) ?? settleParents(state);
   if (early) return early;
   const f = scope || state.cancel ? undefined : frontier(plan, state);
   return f ? decideFromFrontier(plan, state, f, nowMs, maxParallel, holds) : decideByScan(plan, state, nowMs, maxParallel, scope, holds);
@@ -48,7 +53,7 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
  * which hold decide to it.
  */
 export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxParallel: number, scope?: ReadonlySet<string>, holds?: TreeHolds): Decision {
-  const early = decidedByRun(state);
+  const early = decidedByRun(state) ?? settleParents(state);
   if (early) return early;
   const actions: Action[] = [];
   const tasks = state.tasks;
@@ -97,7 +102,7 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
       const root = rootCause?.get(blocker) ?? blocker;
       (rootCause ??= new Map()).set(run.id, root);
       const rs = stateOf(root);
-      const how = rs === 'cancelled' ? 'was cancelled' : rs === 'skipped' ? 'was skipped' : rs === 'failed' ? 'failed' : 'did not run';
+      const how = rs === 'cancelled' ? 'was cancelled' : rs === 'skipped' ? 'was skipped' : rs === 'failed' ? 'failed' : rs === 'blocked' ? 'is blocked' : 'did not run';
       if (state.cancel && !(state.cancel.failFast && rs === 'failed')) {
         actions.push({ kind: 'cancel', task: run.id, reason: cancelReason(state) });
         settle(run.id, 'cancelled');
@@ -130,20 +135,42 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
   else if (!open) {
     let closing = 0;
     if (next) for (const s of next.values()) if (DONE.has(s)) closing++;
-    open = state.counts.pending + state.counts.running + state.counts.retrying - closing > 0;
+    open = state.counts.pending + state.counts.running + state.counts.retrying + state.counts.decomposed - closing > 0;
   }
   if (!open) {
     const final = finalState(state, stateOf);
     actions.push({ kind: 'finish', ...final });
   }
-  return { actions, wakeAtMs, upcoming, held };
+  // A child skipped or cancelled now may end its parent: decide again once it is recorded.
+  const again = next !== undefined && state.counts.decomposed > 0;
+  return again ? { actions, wakeAtMs, upcoming, held, again } : { actions, wakeAtMs, upcoming, held };
 }
 
 /** The decision that no task changes: none once the run is over; the run's cancel once fail-fast saw a failure. */
 function decidedByRun(state: RunState): Decision | undefined {
   if (state.state !== 'running') return { actions: [], wakeAtMs: null, upcoming: [] };
-  if (state.failFast && !state.cancel && state.counts.failed > 0) return { actions: [{ kind: 'cancel_run', by: 'fail-fast' }], wakeAtMs: null, upcoming: [] };
+  if (state.failFast && !state.cancel && state.counts.failed + state.counts.blocked > 0) return { actions: [{ kind: 'cancel_run', by: 'fail-fast' }], wakeAtMs: null, upcoming: [] };
   return undefined;
+}
+
+/**
+ * The parents whose children have all ended (or one did not succeed): each ends now, succeeded, failed
+ * ("child <id> failed"), or cancelled when the run is being cancelled; decided before anything else, so
+ * that the next decision skips or starts the parent's dependents.
+ */
+function settleParents(state: RunState): Decision | undefined {
+  if (state.counts.decomposed === 0 || state.settle.size === 0) return undefined;
+  const actions: Action[] = [];
+  for (const id of state.settle) {
+    const run = state.tasks.get(id);
+    if (run?.state !== 'decomposed') continue;
+    const end = parentEnd(state, run);
+    if (!end) continue;
+    if (end.kind === 'succeeded') actions.push({ kind: 'settle', task: id, end: 'succeeded', reason: 'succeeded' });
+    else if (state.cancel && !state.cancel.failFast) actions.push({ kind: 'settle', task: id, end: 'cancelled', reason: cancelReason(state) });
+    else actions.push({ kind: 'settle', task: id, end: 'failed', reason: childFailedReason(end.child, end.state) });
+  }
+  return actions.length > 0 ? { actions, wakeAtMs: null, upcoming: [], again: true } : undefined;
 }
 
 /**
@@ -232,7 +259,7 @@ function frontier(plan: Plan, state: RunState): Frontier | undefined {
       if (f.unmet[i] === 0) f.ready.add(i);
     } else {
       f.ready.delete(i);
-      if (st !== 'running') f.troubled = true;
+      if (st !== 'running' && st !== 'decomposed') f.troubled = true;
     }
   }
   if (f.troubled) {
@@ -284,7 +311,7 @@ function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: num
     ready.push(i);
   }
   const { startCount, upcoming, held } = pickStarts(plan, runs, ready, actions, state.counts.running, maxParallel, holds);
-  const open = startCount > 0 || state.rollbacksRunning > 0 || state.counts.pending + state.counts.running + state.counts.retrying > 0;
+  const open = startCount > 0 || state.rollbacksRunning > 0 || state.counts.pending + state.counts.running + state.counts.retrying + state.counts.decomposed > 0;
   if (!open) actions.push({ kind: 'finish', ...finalState(state, (id) => state.tasks.get(id)!.state) });
   return { actions, wakeAtMs, upcoming, held };
 }
@@ -317,55 +344,4 @@ export function finalState(state: RunState, stateOf: (id: string) => TaskState):
   return { state: 'succeeded', exitCode: 0 };
 }
 
-/** How an attempt ended, as the process module observed it. */
-export interface AttemptResult {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  /** Set when the process could not be started. */
-  spawnError?: string;
-  /** Set when aad itself stopped the attempt (cancel, fail-fast). */
-  stopped: boolean;
-  durationMs: number;
-}
-
-/** What to do once an attempt has ended: the failure policy, and nothing else. */
-export type Verdict =
-  | { kind: 'succeed' }
-  | { kind: 'retry'; delayMs: number; reason: string }
-  | { kind: 'fail'; reason: string; rollback: boolean }
-  | { kind: 'cancelled'; reason: string; rollback: boolean };
-
-/** Decides retry / give up / cancelled for an ended attempt, from the task's budget and backoff. */
-export function decideOutcome(task: Task, run: TaskRun, result: AttemptResult, cancelBy: string | null): Verdict {
-  if (result.stopped) {
-    return { kind: 'cancelled', reason: cancelBy === 'fail-fast' ? 'fail-fast: another task failed' : `cancelled (${cancelBy ?? 'cancel'})`, rollback: task.rollback !== undefined && task.rollbackOnCancel };
-  }
-  if (result.exitCode === 0 && !result.timedOut && !result.spawnError) return { kind: 'succeed' };
-  const reason = describeFailure(task, result);
-  const used = run.attempts - run.budgetBase;
-  if (used <= task.retries) return { kind: 'retry', delayMs: backoffDelay(task.backoffMs, used), reason };
-  return { kind: 'fail', reason, rollback: task.rollback !== undefined };
-}
-
-/** The wait before retry k (1-based): item k of the list, the last item repeating. */
-export function backoffDelay(backoffMs: readonly number[], retry: number): number {
-  if (backoffMs.length === 0) return 0;
-  return backoffMs[Math.min(retry, backoffMs.length) - 1]!;
-}
-
-/** The reason of a failed attempt, for people: "exit code 2", "timeout after 30s", "killed by SIGKILL", "spawn failed: …". */
-export function describeFailure(task: Pick<Task, 'timeoutMs'>, r: AttemptResult): string {
-  if (r.spawnError) return `spawn failed: ${r.spawnError}`;
-  if (r.timedOut) return `timeout after ${formatSec(task.timeoutMs ?? r.durationMs)}`;
-  if (r.signal) return `killed by ${r.signal}`;
-  if (r.exitCode === 127) return 'exit code 127 (command not found)';
-  if (r.exitCode === 126) return 'exit code 126 (command not executable)';
-  return `exit code ${r.exitCode}`;
-}
-
-function formatSec(ms: number): string {
-  const s = ms / 1000;
-  // "2.00" → "2", "1.50" → "1.5": never a dangling point.
-  return `${Number.isInteger(s) ? s : s.toFixed(s < 10 ? 2 : 1).replace(/\.?0+$/, '')}s`;
-}
+export { backoffDelay, decideOutcome, describeFailure, outcomeOf, retryDelay, type AttemptResult, type Verdict } from './outcome-rules.js';

@@ -1,3 +1,5 @@
+import type { TaskInput } from '../plan/types.gen.js';
+
 /** Who drives a run now: enough to tell later whether that process is still alive. */
 export interface Owner {
   pid: number;
@@ -31,6 +33,17 @@ export type RunEventBody =
   | { event: 'task_started'; task: string; attempt: number }
   /** The attempt's process group leader, once spawned. */
   | { event: 'task_spawned'; task: string; attempt: number; pid: number; proc_start?: string }
+  /**
+   * The decider's verdict on an ended attempt, written before it is acted on: what the attempt reported
+   * (`outcome`: its outcome file, else its exit code read through `exit_codes`), and what follows.
+   */
+  | { event: 'task_decided'; task: string; attempt: number; outcome: 'success' | 'failure' | 'blocked'; decision: Decision; reason: string; delay_ms?: number }
+  /** A task's children, as it wrote them (ids `<parent>/<id>`, sibling dependencies by those ids), before any of them starts. */
+  | { event: 'tasks_added'; parent: string; tasks: TaskInput[] }
+  /** The task became the parent of `children`: it ends when they have (succeeded when all of them did). */
+  | { event: 'task_decomposed'; task: string; attempt: number; children: string[]; exit_code: number | null; duration_ms: number }
+  /** The task cannot go on without help: not retried, not rolled back; its dependents are skipped. */
+  | ({ event: 'task_blocked' } & AttemptEnd)
   /** An attempt failed and will run again after `delay_ms`. */
   | ({ event: 'task_retrying'; delay_ms: number } & AttemptEnd)
   /** The task succeeded on `attempt`. */
@@ -87,11 +100,18 @@ export type TaskState =
   | 'succeeded'
   /** Failed for good (attempts exhausted). */
   | 'failed'
+  /** Its attempt succeeded and added child tasks: it ends when they have. */
+  | 'decomposed'
+  /** Cannot go on without help (its outcome said so): never retried; `aad resume` runs it again. */
+  | 'blocked'
   /** Did not run: a dependency did not succeed. */
   | 'skipped'
   | 'cancelled';
 
-export const TASK_STATES: readonly TaskState[] = ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled'];
+export const TASK_STATES: readonly TaskState[] = ['pending', 'running', 'retrying', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'];
+
+/** What the decider made of an ended attempt. */
+export type Decision = 'succeed' | 'decompose' | 'retry' | 'fail' | 'block' | 'cancel';
 
 /** How a finished run ended. */
 export type FinalRunState = 'succeeded' | 'failed' | 'cancelled';
@@ -104,5 +124,6 @@ export type Counts = Record<TaskState, number>;
 export const PUBLIC_EVENTS = new Set<RunEventBody['event']>([
   'run_started', 'task_started', 'task_retrying', 'task_succeeded', 'task_failed', 'task_skipped', 'task_cancelled',
   'rollback_started', 'rollback_succeeded', 'rollback_failed', 'escalation', 'run_finished',
+  'task_decided', 'tasks_added', 'task_decomposed', 'task_blocked',
   'integration_branch', 'worktree_created', 'worktree_merged', 'worktree_kept', 'worktree_removed',
 ]);

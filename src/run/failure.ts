@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { IoError, refusedWrite } from '../errors.js';
 import type { Task } from '../plan/compile.js';
-import { absoluteFrom } from '../store/paths.js';
+import { absoluteFrom, fileName } from '../store/paths.js';
 import { buildEscalation, recordEscalation, runEscalationHook } from './escalation.js';
 import type { EscalationLevel } from './events.js';
 import { maskText } from './mask.js';
@@ -52,7 +52,7 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
     async collect(runner, task) {
       if (task.outputs.length === 0) return;
       const { collectOutputs } = await import('./artifacts.js');
-      const copyTo = opts.artifactsDir === undefined ? undefined : absoluteFrom(absoluteFrom(opts.workdir, opts.artifactsDir), task.id);
+      const copyTo = opts.artifactsDir === undefined ? undefined : absoluteFrom(absoluteFrom(opts.workdir, opts.artifactsDir), fileName(task.id));
       try {
         // Never collect aad's own files: the home (earlier runs' artifacts) and the artifacts_dir copies.
         const skipDirs = [path.dirname(path.dirname(runner.paths.dir))];

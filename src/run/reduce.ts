@@ -1,6 +1,7 @@
 import { unreachable } from '../errors.js';
 import type { Counts, EscalationLevel, Owner, RunEvent, RunStateName, TaskState } from './events.js';
 import { TASK_STATES } from './events.js';
+import { CHILD_FAILED } from './decompose-rules.js';
 
 /** One task as the journal tells it. */
 export interface TaskRun {
@@ -35,6 +36,12 @@ export interface TaskRun {
   snapshot: { root: string; scope: string; commit: string; ref: string } | null;
   /** `isolation: worktree`: the task's latest worktree, as the journal tells it. */
   worktree: WorktreeRecord | null;
+  /** The task that added this one, for a child task (`tasks_added`); null for a task of the plan file. */
+  parent: string | null;
+  /** The task's children, once it added some (it then never runs again: a resume puts it back to `decomposed`). */
+  children: string[] | null;
+  /** How many of its children succeeded, and how many ended without succeeding (kept as they move). */
+  kids: { succeeded: number; bad: number } | null;
 }
 
 /** An isolated task's worktree: where, on which branch, from which base, and what became of it. */
@@ -86,13 +93,17 @@ export interface RunState {
   integration: { root: string; branch: string; base: string } | null;
   /** Ids of the tasks whose state was set, in order (one entry a change): decide follows it instead of rescanning every task. */
   moves: string[];
+  /** Child tasks added so far (every `tasks_added`), against `max_children`. */
+  added: number;
+  /** Parents a child of which ended since they were last looked at: decide settles those whose children are all done (or one failed). */
+  settle: Set<string>;
 }
 
 function newTask(id: string): TaskRun {
   return {
     id, state: 'pending', attempts: 0, budgetBase: 0, exitCode: null, reason: null, startedAt: null, endedAt: null,
     durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, artifacts: [], killed: false, snapshot: null,
-    worktree: null,
+    worktree: null, parent: null, children: null, kids: null,
   };
 }
 
@@ -115,6 +126,8 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       rollbacksRunning: 0,
       integration: null,
       moves: [],
+      added: 0,
+      settle: new Set(),
     };
   }
   if (!state) return state;
@@ -138,8 +151,12 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
         const t = state.tasks.get(id);
         if (!t) continue;
         if (t.rollback?.state === 'running') state.rollbacksRunning--;
-        move(state, t, 'pending');
-        Object.assign(t, { ...newTask(id), attempts: t.attempts, budgetBase: t.attempts, snapshot: t.snapshot, worktree: t.worktree });
+        // A parent never runs again: its children are what runs (those reset with it).
+        const to = t.children ? 'decomposed' : 'pending';
+        move(state, t, to);
+        const { attempts, snapshot, worktree, parent, children, kids } = t;
+        Object.assign(t, { ...newTask(id), state: to, attempts, budgetBase: attempts, snapshot, worktree, parent, children, kids });
+        if (children) state.settle.add(id);
       }
       break;
     case 'task_started':
@@ -173,6 +190,42 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       task.exitCode = e.exit_code;
       task.reason = e.event === 'task_succeeded' ? null : e.reason;
       finish(task, e.ts);
+      break;
+    case 'task_blocked':
+      if (!task) break;
+      move(state, task, 'blocked');
+      task.exitCode = e.exit_code;
+      task.reason = e.reason;
+      finish(task, e.ts);
+      break;
+    case 'task_decided':
+      break;
+    case 'tasks_added': {
+      const parent = state.tasks.get(e.parent);
+      if (!parent) break;
+      const ids: string[] = [];
+      for (const t of e.tasks) {
+        if (state.tasks.has(t.id)) continue;
+        const child = newTask(t.id);
+        child.parent = parent.id;
+        state.tasks.set(t.id, child);
+        state.order.push(t.id);
+        ids.push(t.id);
+      }
+      state.counts.pending += ids.length;
+      state.added += ids.length;
+      parent.children = parent.children ? parent.children.concat(ids) : ids;
+      parent.kids ??= { succeeded: 0, bad: 0 };
+      break;
+    }
+    case 'task_decomposed':
+      if (!task) break;
+      move(state, task, 'decomposed');
+      task.exitCode = e.exit_code;
+      task.reason = null;
+      task.pid = null;
+      task.retryAtMs = null;
+      state.settle.add(task.id);
       break;
     case 'task_skipped':
       if (!task) break;
@@ -257,10 +310,22 @@ function finish(task: TaskRun, ts: string): void {
 }
 
 function move(state: RunState, task: TaskRun, to: TaskState): void {
-  state.counts[task.state]--;
+  const from = task.state;
+  state.counts[from]--;
   state.counts[to]++;
   task.state = to;
   state.moves.push(task.id);
+  if (from === 'decomposed') state.settle.delete(task.id);
+  if (task.parent === null) return;
+  const parent = state.tasks.get(task.parent);
+  const kids = parent?.kids;
+  if (!kids) return;
+  if (from === 'succeeded') kids.succeeded--;
+  else if (CHILD_FAILED.has(from)) kids.bad--;
+  if (to === 'succeeded') kids.succeeded++;
+  else if (CHILD_FAILED.has(to)) kids.bad++;
+  else return;
+  state.settle.add(parent!.id);
 }
 
 function emptyCounts(): Counts {
@@ -270,4 +335,18 @@ function emptyCounts(): Counts {
 /** How many tasks are in each state (a copy). */
 export function countStates(state: RunState): Counts {
   return { ...state.counts };
+}
+
+/** The run's tasks in plan order, each parent's children right after it (depth first), as status lists them. */
+export function tasksInOrder(state: RunState): TaskRun[] {
+  const out: TaskRun[] = [];
+  const visit = (t: TaskRun) => {
+    out.push(t);
+    if (t.children) for (const id of t.children) visit(state.tasks.get(id)!);
+  };
+  for (const id of state.order) {
+    const t = state.tasks.get(id)!;
+    if (t.parent === null) visit(t);
+  }
+  return out;
 }

@@ -1,12 +1,18 @@
 import { closeSync } from 'node:fs';
+import { mkdir, open as openFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
 import { IoError, refusedWrite, unreachable } from '../errors.js';
 import { AttemptLogs } from '../store/attempt-logs.js';
 import type { RunPaths } from '../store/paths.js';
 import { absoluteFrom } from '../store/paths.js';
-import { decide, decideOutcome, type Action, type AttemptResult } from './decide.js';
-import type { EscalationLevel, RunEvent, RunEventBody } from './events.js';
+import { decide, type Action } from './decide.js';
+import { decideOutcome, outcomeOf, type AttemptResult, type Verdict } from './outcome-rules.js';
+import type { Decision, EscalationLevel, RunEvent, RunEventBody } from './events.js';
+import { growPlan } from '../plan/grow.js';
+import { qualifyChildren, readOutcome, type OutcomeRead } from '../plan/outcome.js';
+import type { TaskInput } from '../plan/types.gen.js';
 import type { FailureEffects } from './failure.js';
 import type { AttemptDone, Spawner, TaskProcess } from './process.js';
 import { countStates, reduce, type RunState, type TaskRun } from './reduce.js';
@@ -43,7 +49,14 @@ export interface RunnerOptions {
   onHeld?: (held: HeldTask) => void;
   /** `isolation: worktree`: the tasks' worktrees (run/worktree.ts); set when a task of the plan is isolated. */
   worktrees?: Worktrees;
+  /** The backoff's jitter draws from it (Math.random unless a test fixes it). */
+  random?: () => number;
 }
+
+/** The largest outcome file aad reads (a bigger one fails the attempt, saying so). */
+const MAX_OUTCOME_BYTES = 64 * 1024 * 1024;
+
+const DECISIONS: Record<Verdict['kind'], Decision> = { succeed: 'succeed', decompose: 'decompose', retry: 'retry', fail: 'fail', block: 'block', cancelled: 'cancel' };
 
 /** The end of a run. */
 export interface RunOutcome {
@@ -70,14 +83,22 @@ export class Runner {
   private readonly baseEnv: Record<string, string> = {};
   /** Tasks waiting for their work tree, already reported. */
   private held = new Set<string>();
+  /** The plan as run: the plan file's tasks, then the children their outcomes added. */
+  private plan: Plan;
 
   constructor(private readonly o: RunnerOptions) {
+    this.plan = o.plan;
     for (const [k, v] of Object.entries(o.baseEnv)) if (v !== undefined) this.baseEnv[k] = v;
     this.logs = new AttemptLogs(o.paths);
   }
 
   get state(): RunState {
     return this.o.state;
+  }
+
+  /** The plan as run so far (children included). */
+  get currentPlan(): Plan {
+    return this.plan;
   }
 
   /** Runs until nothing can progress; resolves with the run's exit code, or rejects with the IoError that stopped it. */
@@ -143,9 +164,11 @@ export class Runner {
   }
 
   private step(): void {
-    const { plan, state } = this.o;
-    const { actions, wakeAtMs, upcoming, held } = decide(plan, state, this.o.clock(), this.o.maxParallel, this.o.scope, this.o.holds);
+    const { state } = this.o;
+    const plan = this.plan;
+    const { actions, wakeAtMs, upcoming, held, again } = decide(plan, state, this.o.clock(), this.o.maxParallel, this.o.scope, this.o.holds);
     if (held) this.reportHeld(held);
+    if (again) this.again = true;
     const starts: Extract<Action, { kind: 'start' }>[] = [];
     for (const a of actions) {
       switch (a.kind) {
@@ -169,6 +192,9 @@ export class Runner {
           this.emit({ event: 'cancel_requested', by: a.by, fail_fast: true });
           this.again = true;
           break;
+        case 'settle':
+          this.settleParent(a.task, a.end, a.reason);
+          break;
         case 'finish':
           this.emit({ event: 'run_finished', state: a.state, exit_code: a.exitCode, counts: countStates(state) });
           break;
@@ -183,6 +209,20 @@ export class Runner {
     this.armWake(wakeAtMs);
     const fin = actions.find((a) => a.kind === 'finish');
     if (fin && fin.kind === 'finish') void this.end(fin.exitCode);
+  }
+
+  /** A parent whose children have all ended (or one failed) ends: the decider said how. */
+  private settleParent(id: string, end: 'succeeded' | 'failed' | 'cancelled', reason: string): void {
+    const run = this.o.state.tasks.get(id)!;
+    const at = this.o.clock();
+    const fields = { task: id, attempt: run.attempts, exit_code: run.exitCode, signal: null, duration_ms: this.taskDuration(run, at), reason };
+    if (end === 'succeeded') this.emit({ event: 'task_succeeded', ...fields }, at);
+    else if (end === 'cancelled') this.emit({ event: 'task_cancelled', task: id, reason }, at);
+    else {
+      this.emit({ event: 'task_failed', ...fields, attempts: run.attempts }, at);
+      const task = this.plan.byId.get(id);
+      if (task) this.escalate(task, 'error', `failed: ${reason}`, null);
+    }
   }
 
   private reportHeld(held: HeldTask[]): void {
@@ -263,6 +303,7 @@ export class Runner {
       ...(isolated ? (withoutGitRedirects(this.baseEnv) as Record<string, string>) : this.baseEnv),
       ...task.env,
       ...(wt && !wt.removed ? { AAD_WORKTREE: wt.path } : {}),
+      ...(typeof attempt === 'number' ? { AAD_OUTCOME: this.o.paths.outcome(task.id, attempt) } : {}),
       AAD_RUN_ID: this.o.state.runId,
       AAD_TASK_ID: task.id,
       AAD_ATTEMPT: String(attempt),
@@ -301,6 +342,7 @@ export class Runner {
 
   private async attempt(task: Task, attempt: number): Promise<AttemptDone> {
     await this.logs.dir(task.id);
+    await mkdir(path.dirname(this.o.paths.outcome(task.id, attempt)), { recursive: true });
     if (task.isolation === 'worktree' && this.o.worktrees) await this.o.worktrees.prepare(this, task, attempt);
     await this.o.failure.beforeAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
@@ -341,10 +383,22 @@ export class Runner {
     return result;
   }
 
-  /** Records how an attempt ended, following the failure policy of decideOutcome. */
+  /** Records how an attempt ended, following the failure policy of decideOutcome: the decision first, then its effects. */
   private async settle(task: Task, attempt: number, result: AttemptResult): Promise<void> {
-    const run = this.o.state.tasks.get(task.id)!;
-    const verdict = decideOutcome(task, run, result, this.o.state.cancel?.by ?? null);
+    const state = this.o.state;
+    const run = state.tasks.get(task.id)!;
+    const read = result.stopped ? undefined : await this.readOutcome(task, attempt);
+    const verdict = decideOutcome(task, run, result, state.cancel?.by ?? null, {
+      read,
+      random: this.o.random,
+      limits: { added: state.added, maxChildren: this.plan.maxChildren },
+    });
+    const { outcome, reason: reported } = outcomeOf(task, result, read);
+    const reason = verdict.kind === 'succeed' || verdict.kind === 'decompose' ? reported : verdict.reason;
+    this.emit({
+      event: 'task_decided', task: task.id, attempt, outcome, decision: DECISIONS[verdict.kind], reason,
+      ...(verdict.kind === 'retry' ? { delay_ms: verdict.delayMs } : {}),
+    });
     const end = {
       task: task.id,
       attempt,
@@ -353,7 +407,8 @@ export class Runner {
       duration_ms: result.durationMs,
     };
     switch (verdict.kind) {
-      case 'succeed': {
+      case 'succeed':
+      case 'decompose': {
         await this.o.failure.collect(this, task);
         const wt = this.isolated(task);
         // An isolated task's work is committed and merged before it counts as succeeded: a conflict fails it.
@@ -362,11 +417,24 @@ export class Runner {
         if (problem !== undefined) {
           this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: problem, attempts: run.attempts }, at);
           const where = `Its work is kept in ${run.worktree?.path ?? '?'} (branch ${run.worktree?.branch ?? '?'})`;
-          const next = run.worktree?.conflicts ? `; \`aad resume\` runs it again from the tip of ${this.o.state.integration?.branch ?? 'the integration branch'}` : '';
+          const next = run.worktree?.conflicts ? `; \`aad resume\` runs it again from the tip of ${state.integration?.branch ?? 'the integration branch'}` : '';
           this.escalate(task, 'error', `${problem}. ${where}${next}`, attempt);
           break;
         }
-        this.emit({ event: 'task_succeeded', ...end, duration_ms: this.taskDuration(run, at), reason: 'succeeded' }, at);
+        const refused = verdict.kind === 'decompose' ? this.isolationProblem(task, verdict.children) : undefined;
+        if (refused !== undefined) {
+          this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: refused, attempts: run.attempts }, at);
+          this.escalate(task, 'error', `failed: ${refused}`, attempt);
+          break;
+        }
+        if (verdict.kind === 'decompose') {
+          // The children are in the journal before any of them starts: a resume rebuilds the grown plan from it.
+          const tasks = qualifyChildren(task.id, verdict.children);
+          this.emit({ event: 'tasks_added', parent: task.id, tasks }, at);
+          this.plan = growPlan(this.plan, { parent: task.id, tasks });
+          this.emit({ event: 'task_decomposed', task: task.id, attempt, children: tasks.map((t) => t.id), exit_code: result.exitCode, duration_ms: result.durationMs }, at);
+          this.o.journal.flush();
+        } else this.emit({ event: 'task_succeeded', ...end, duration_ms: this.taskDuration(run, at), reason: 'succeeded' }, at);
         if (wt) this.track(wt.remove(this, task).catch((err: unknown) => this.abortOn(err)));
         break;
       }
@@ -374,6 +442,15 @@ export class Runner {
         this.emit({ event: 'task_retrying', ...end, reason: verdict.reason, delay_ms: verdict.delayMs });
         this.escalate(task, 'warning', `attempt ${attempt} failed (${verdict.reason}); retrying in ${verdict.delayMs / 1000}s`, attempt);
         break;
+      case 'block': {
+        // Nothing to undo (the task stopped to ask for help): no rollback; an isolated task's worktree is kept.
+        await this.o.failure.collect(this, task);
+        await this.isolated(task)?.keep(this, task, 'failed');
+        const at = this.o.clock();
+        this.emit({ event: 'task_blocked', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason }, at);
+        this.escalate(task, 'error', `blocked: ${verdict.reason}`, attempt);
+        break;
+      }
       case 'fail': {
         await this.o.failure.collect(this, task);
         await this.isolated(task)?.keep(this, task, 'failed');
@@ -395,6 +472,39 @@ export class Runner {
         break;
       }
     }
+  }
+
+  /** Why children asking for `isolation: worktree` cannot have it (never a silent fallback to the shared work tree). */
+  private isolationProblem(parent: Task, children: readonly TaskInput[]): string | undefined {
+    for (const [i, c] of children.entries()) {
+      if ((c.isolation ?? parent.inherit.isolation) !== 'worktree') continue;
+      const wt = this.o.worktrees;
+      if (!wt) return `children[${i}] (${c.id}) asks for isolation: worktree, but no task of the plan file is isolated, so the run has no integration branch: isolate the parent`;
+      if (wt.relOf({ cwd: c.cwd ?? parent.inherit.cwd ?? '.' }) === undefined) return `children[${i}] (${c.id}): its cwd is outside the git work tree, so it cannot be isolated`;
+    }
+    return undefined;
+  }
+
+  /** The attempt's `$AAD_OUTCOME` file as read: undefined when the task wrote none. */
+  private async readOutcome(task: Task, attempt: number): Promise<OutcomeRead | undefined> {
+    const file = this.o.paths.outcome(task.id, attempt);
+    const shown = path.relative(this.o.paths.dir, file);
+    let text: string;
+    try {
+      const fh = await openFile(file, 'r');
+      try {
+        const { size } = await fh.stat();
+        if (size > MAX_OUTCOME_BYTES) return { ok: false, problem: `${shown}: the outcome file is ${size} bytes, more than aad reads (${MAX_OUTCOME_BYTES})` };
+        text = await fh.readFile('utf8');
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return undefined;
+      return { ok: false, problem: `${shown}: cannot read the outcome file: ${(err as Error).message}` };
+    }
+    return readOutcome(text, shown, task.inherit);
   }
 
   /** The worktrees' effects when the task is isolated and has a worktree. */

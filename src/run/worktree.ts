@@ -4,7 +4,7 @@
 import { lstat, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import type { Task } from '../plan/compile.js';
-import { worktreePath } from '../store/paths.js';
+import { fileName, worktreePath } from '../store/paths.js';
 import type { Notice } from './failure.js';
 import type { RunState, TaskRun, WorktreeRecord } from './reduce.js';
 import type { Runner } from './runner.js';
@@ -17,6 +17,8 @@ export interface IsolationSetup {
   home: string;
   /** Per isolated task: its cwd relative to the top level (posix, '' for the top level). */
   rel: ReadonlyMap<string, string>;
+  /** The run's workdir, against which a child task's cwd is resolved (children are not in `rel`). */
+  workdir?: string;
 }
 
 /** The runner's handle on isolation; one per session. */
@@ -28,7 +30,7 @@ export interface WorktreeRunner {
 
 /** A task's branch: `aad/tasks/<run_id>/<task>` (a child's `/` written as `+`). */
 export function taskBranch(runId: string, task: string): string {
-  return `aad/tasks/${runId}/${task.replaceAll('/', '+')}`;
+  return `aad/tasks/${runId}/${fileName(task)}`;
 }
 
 /** The integration branch of a run. */
@@ -70,8 +72,15 @@ export class Worktrees {
   cwdOf(run: TaskRun | undefined, task: Task): string | undefined {
     const wt = run?.worktree;
     if (!wt || wt.removed) return undefined;
-    const rel = this.o.rel.get(task.id) ?? '';
+    const rel = this.o.rel.get(task.id) ?? this.relOf(task) ?? '';
     return rel === '' ? wt.path : path.join(wt.path, ...rel.split('/'));
+  }
+
+  /** A task's cwd relative to the top level (posix), when it lies inside the work tree: for child tasks, which the run's start did not see. */
+  relOf(task: Pick<Task, 'cwd'>): string | undefined {
+    const r = path.relative(this.o.repo.root, path.resolve(this.o.workdir ?? this.o.repo.root, task.cwd));
+    if (r === '..' || r.startsWith(`..${path.sep}`) || path.isAbsolute(r)) return undefined;
+    return r.split(path.sep).join('/');
   }
 
   /**

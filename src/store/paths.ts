@@ -14,13 +14,15 @@ export function runPaths(home: string, runId: string) {
     events: join(dir, 'events.jsonl'),
     runner: join(dir, 'runner.json'),
     logsDir: join(dir, 'logs'),
-    taskLogDir: (task: string) => join(dir, 'logs', task),
-    attemptLog: (task: string, attempt: number | 'rollback') => join(dir, 'logs', task, `${attempt}.log`),
+    taskLogDir: (task: string) => join(dir, 'logs', fileName(task)),
+    attemptLog: (task: string, attempt: number | 'rollback') => join(dir, 'logs', fileName(task), `${attempt}.log`),
+    /** `$AAD_OUTCOME` of an attempt: the file the task may write its outcome in. */
+    outcome: (task: string, attempt: number) => join(dir, 'outcomes', fileName(task), `${attempt}.json`),
     /** A plan hook's output (`_hooks` cannot be a task id: ids start with a letter or digit). */
     hookLog: (hook: 'on_escalation') => join(dir, 'logs', '_hooks', `${hook}.log`),
-    artifacts: (task: string) => join(dir, 'artifacts', task),
+    artifacts: (task: string) => join(dir, 'artifacts', fileName(task)),
     escalationsDir: join(dir, 'escalations'),
-    escalations: (task: string) => join(dir, 'escalations', `${task}.json`),
+    escalations: (task: string) => join(dir, 'escalations', `${fileName(task)}.json`),
   };
 }
 
@@ -31,7 +33,16 @@ export function runsDir(home: string): string {
 
 /** Where a run's isolated tasks get their git worktrees: `<home>/worktrees/<run_id>/<task>`. */
 export function worktreePath(home: string, runId: string, task: string): string {
-  return join(home, 'worktrees', runId, task);
+  return join(home, 'worktrees', runId, fileName(task));
+}
+
+/**
+ * A task id as one file name: a child's `/` (`parent/child`) is written `+`, which no id holds, so that a
+ * child's files never sit inside its parent's folder (nor a branch `aad/tasks/…/parent/child` under the
+ * parent's branch, which git refuses).
+ */
+export function fileName(task: string): string {
+  return task.includes('/') ? task.replaceAll('/', '+') : task;
 }
 
 /** The home's own `.gitignore`, which keeps its run history out of the user's commits. */

@@ -130,9 +130,9 @@ describe.concurrent('when tasks fail: rollback, escalations, artifacts, masking'
     // --json: the rollback after the final failure, never after a retried attempt.
     const events = jsonLines(r.stdout);
     expect(eventNames(events, 't')).toEqual([
-      'task_started', 'task_retrying', 'escalation:warning',
-      'task_started', 'task_retrying', 'escalation:warning',
-      'task_started', 'task_failed', 'rollback_started', 'rollback_succeeded', 'escalation:error',
+      'task_started', 'task_decided', 'task_retrying', 'escalation:warning',
+      'task_started', 'task_decided', 'task_retrying', 'escalation:warning',
+      'task_started', 'task_decided', 'task_failed', 'rollback_started', 'rollback_succeeded', 'escalation:error',
     ]);
     for (const e of events) expect(e.ts).toMatch(ISO);
 
@@ -151,7 +151,7 @@ describe.concurrent('when tasks fail: rollback, escalations, artifacts, masking'
     // The succeeded task: no rollback at all.
     expect(st.ok).toMatchObject({ state: 'succeeded', rollback: null });
     expect(ws.exists('ok-rolled-back')).toBe(false);
-    expect(eventNames(events, 'ok')).toEqual(['task_started', 'task_succeeded']);
+    expect(eventNames(events, 'ok')).toEqual(['task_started', 'task_decided', 'task_succeeded']);
     expect(fs.existsSync(path.join(ws.runDir(id), 'logs', 'ok', 'rollback.log'))).toBe(false);
   });
 
@@ -175,7 +175,7 @@ describe.concurrent('when tasks fail: rollback, escalations, artifacts, masking'
     expect(st.h!.rollback).toEqual({ state: 'failed', exit_code: null });
 
     const events = jsonLines(r.stdout);
-    expect(eventNames(events, 'f')).toEqual(['task_started', 'task_failed', 'rollback_started', 'rollback_failed', 'escalation:critical', 'escalation:error']);
+    expect(eventNames(events, 'f')).toEqual(['task_started', 'task_decided', 'task_failed', 'rollback_started', 'rollback_failed', 'escalation:critical', 'escalation:error']);
     expect(events.find((e) => e.event === 'rollback_failed' && e.task === 'f')).toMatchObject({ exit_code: 7 });
     expect(events.find((e) => e.event === 'rollback_failed' && e.task === 'h')!.reason).toMatch(/timeout/);
 
@@ -217,8 +217,8 @@ describe.concurrent('when tasks fail: rollback, escalations, artifacts, masking'
     expect(st.keen).toMatchObject({ state: 'cancelled', rollback: { state: 'succeeded', exit_code: 0 } });
     expect(st.plain).toMatchObject({ state: 'cancelled', rollback: null });
     const events = jsonLines(r.stdout);
-    expect(eventNames(events, 'keen')).toEqual(['task_started', 'task_cancelled', 'rollback_started', 'rollback_succeeded']);
-    expect(eventNames(events, 'plain')).toEqual(['task_started', 'task_cancelled']);
+    expect(eventNames(events, 'keen')).toEqual(['task_started', 'task_decided', 'task_cancelled', 'rollback_started', 'rollback_succeeded']);
+    expect(eventNames(events, 'plain')).toEqual(['task_started', 'task_decided', 'task_cancelled']);
     expect(events.at(-1)).toMatchObject({ event: 'run_finished', state: 'cancelled', exit_code: 4 });
   });
 
@@ -285,7 +285,7 @@ describe.concurrent('when tasks fail: rollback, escalations, artifacts, masking'
     const st = byId(await ws.status());
     expect(st.t).toMatchObject({ state: 'failed', rollback: { state: 'succeeded', exit_code: null } });
     const events = jsonLines(r.stdout);
-    expect(eventNames(events, 't')).toEqual(['task_started', 'task_failed', 'rollback_started', 'rollback_succeeded', 'escalation:error']);
+    expect(eventNames(events, 't')).toEqual(['task_started', 'task_decided', 'task_failed', 'rollback_started', 'rollback_succeeded', 'escalation:error']);
     const [error] = ws.escalations(id, 't');
     expect(error!.level).toBe('error');
     expect(error!.reason).toContain(ref);
@@ -341,7 +341,7 @@ tasks:
     expect(t).toMatchObject({ state: 'failed', rollback: { state: 'failed', exit_code: null } });
     expect(t.reason).toBe(`spawn failed: git snapshot for the rollback failed: not a git work tree: ${ws.workdir}`);
     const events = jsonLines(r.stdout);
-    expect(eventNames(events, 't')).toEqual(['task_started', 'task_failed', 'rollback_started', 'rollback_failed', 'escalation:critical', 'escalation:error']);
+    expect(eventNames(events, 't')).toEqual(['task_started', 'task_decided', 'task_failed', 'rollback_started', 'rollback_failed', 'escalation:critical', 'escalation:error']);
     const [critical, error] = ws.escalations(id, 't');
     expect(critical).toMatchObject({ level: 'critical', attempt: null });
     expect(critical!.reason).toMatch(/git rollback impossible: not a git work tree/);

@@ -10,8 +10,8 @@ import type { RunStatusJson as RunStatus, TaskStatusJson as TaskStatus } from '.
 const RUN_ID = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STATUS_KEYS = ['run_id', 'state', 'exit_code', 'plan_path', 'workdir', 'started_at', 'ended_at', 'counts', 'leftover_processes'];
-const TASK_KEYS = ['id', 'state', 'attempts', 'exit_code', 'reason', 'started_at', 'ended_at', 'duration_ms', 'rollback', 'artifacts'];
-const STATES = ['pending', 'running', 'retrying', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
+const TASK_KEYS = ['id', 'parent', 'state', 'attempts', 'exit_code', 'reason', 'started_at', 'ended_at', 'duration_ms', 'rollback', 'artifacts'];
+const STATES = ['pending', 'running', 'retrying', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'] as const;
 
 type TaskState = (typeof STATES)[number];
 type Counts = Record<TaskState, number>;
@@ -20,7 +20,7 @@ type Counts = Record<TaskState, number>;
 
 type JournalEvent = { event: string; ts: string; [k: string]: unknown };
 
-/** All seven counts, zero unless given, in SPEC order. */
+/** All nine counts, zero unless given, in SPEC order. */
 function counts(c: Partial<Counts>): Counts {
   return Object.fromEntries(STATES.map((s) => [s, c[s] ?? 0])) as Counts;
 }
@@ -146,6 +146,7 @@ tasks:
       leftover_processes: null,
       tasks: ['prepare', 'build', 'check'].map((tid) => ({
         id: tid,
+        parent: null,
         state: 'succeeded',
         attempts: 1,
         exit_code: 0,
@@ -572,11 +573,14 @@ tasks:
     expect(events.map((e) => [e.event, e.task ?? null])).toEqual([
       ['run_started', null],
       ['task_started', 'a'],
+      ['task_decided', 'a'],
       ['task_succeeded', 'a'],
       ['task_started', 'b'],
+      ['task_decided', 'b'],
       ['task_retrying', 'b'],
       ['escalation', 'b'],
       ['task_started', 'b'],
+      ['task_decided', 'b'],
       ['task_failed', 'b'],
       ['escalation', 'b'],
       ['task_skipped', 'c'],
@@ -585,14 +589,17 @@ tasks:
     const id = ws.onlyRun();
     expect(events[0]).toMatchObject({ run_id: id, plan: ws.plan, tasks: ['a', 'b', 'c'] });
     expect(events[1]).toMatchObject({ task: 'a', attempt: 1 });
-    expect(events[2]).toMatchObject({ task: 'a', attempt: 1, duration_ms: expect.any(Number) });
-    expect(events[4]).toMatchObject({ task: 'b', attempt: 1, delay_ms: 0, reason: 'exit code 2' });
-    expect(events[5]).toMatchObject({ level: 'warning', reason: expect.any(String) });
-    expect(events[6]).toMatchObject({ task: 'b', attempt: 2 });
-    expect(events[7]).toMatchObject({ task: 'b', attempts: 2, reason: 'exit code 2' });
-    expect(events[8]).toMatchObject({ level: 'error', reason: 'failed for good after 2 attempts: exit code 2' });
-    expect(events[9]).toMatchObject({ reason: 'dependency b failed' });
-    expect(events[10]).toMatchObject({ state: 'failed', exit_code: 3, counts: counts({ succeeded: 1, failed: 1, skipped: 1 }) });
+    expect(events[2]).toMatchObject({ task: 'a', attempt: 1, outcome: 'success', decision: 'succeed', reason: 'succeeded' });
+    expect(events[3]).toMatchObject({ task: 'a', attempt: 1, duration_ms: expect.any(Number) });
+    expect(events[5]).toMatchObject({ task: 'b', attempt: 1, outcome: 'failure', decision: 'retry', reason: 'exit code 2', delay_ms: 0 });
+    expect(events[6]).toMatchObject({ task: 'b', attempt: 1, delay_ms: 0, reason: 'exit code 2' });
+    expect(events[7]).toMatchObject({ level: 'warning', reason: expect.any(String) });
+    expect(events[8]).toMatchObject({ task: 'b', attempt: 2 });
+    expect(events[9]).toMatchObject({ task: 'b', attempt: 2, outcome: 'failure', decision: 'fail', reason: 'exit code 2' });
+    expect(events[10]).toMatchObject({ task: 'b', attempts: 2, reason: 'exit code 2' });
+    expect(events[11]).toMatchObject({ level: 'error', reason: 'failed for good after 2 attempts: exit code 2' });
+    expect(events[12]).toMatchObject({ reason: 'dependency b failed' });
+    expect(events[13]).toMatchObject({ state: 'failed', exit_code: 3, counts: counts({ succeeded: 1, failed: 1, skipped: 1 }) });
     // Timestamps never go back.
     const ts = events.map((e) => Date.parse(e.ts));
     expect([...ts].sort((x, y) => x - y)).toEqual(ts);
@@ -780,7 +787,7 @@ tasks:
     const id = s.run_id;
     expect(s).toMatchObject({ state: 'running', exit_code: null, ended_at: null, counts: counts({ running: 1, pending: 1 }) });
     expect(s.tasks[0]).toEqual({
-      id: 'slow', state: 'running', attempts: 1, exit_code: null, reason: null,
+      id: 'slow', parent: null, state: 'running', attempts: 1, exit_code: null, reason: null,
       started_at: expect.stringMatching(ISO), ended_at: null, duration_ms: null, rollback: null, artifacts: [],
     });
     expect(s.tasks[1]).toMatchObject({ id: 'after', state: 'pending', attempts: 0, started_at: null });

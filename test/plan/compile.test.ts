@@ -37,6 +37,9 @@ describe('compilePlan: defaults', () => {
       isolation: 'shared',
       worktreeCopy: [],
       description: undefined,
+      exitCodes: {},
+      depth: 0,
+      inherit: {},
     });
   });
 

@@ -583,7 +583,7 @@ describe('decide: user cancel', () => {
 
   it('nothing to decide once the run has finished', () => {
     const s = runState(p, [cancelRequested(), cancelled('a'), cancelled('b'), cancelled('c'), cancelled('d'),
-      { event: 'run_finished', state: 'cancelled', exit_code: 4, counts: { pending: 0, running: 0, retrying: 0, succeeded: 0, failed: 0, skipped: 0, cancelled: 4 } }]);
+      { event: 'run_finished', state: 'cancelled', exit_code: 4, counts: { pending: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 4 } }]);
     expect(decide(p, s, 0, 4)).toEqual({ actions: [], wakeAtMs: null, upcoming: [] });
   });
 });
