@@ -134,8 +134,14 @@ function settle(p: Plan, s: RunState, id: string, proc: { attempt: number; start
     verdict.kind === 'succeed' ? { event: 'task_succeeded', ...end, reason: 'succeeded' }
     : verdict.kind === 'retry' ? { event: 'task_retrying', ...end, reason: verdict.reason, delay_ms: verdict.delayMs }
     : verdict.kind === 'fail' ? { event: 'task_failed', ...end, reason: verdict.reason, attempts: run.attempts - run.budgetBase }
-    : { event: 'task_cancelled', ...end, reason: verdict.reason };
+    : verdict.kind === 'block' ? { event: 'task_blocked', ...end, reason: verdict.reason }
+    : verdict.kind === 'cancelled' ? { event: 'task_cancelled', ...end, reason: verdict.reason }
+    : unexpected(verdict.kind);
   reduce(s, stamp(body, now));
+}
+
+function unexpected(kind: string): never {
+  throw new Error(`the simulation has no outcome files: no ${kind}`);
 }
 
 const statesOf = (s: RunState): Record<string, TaskState> => Object.fromEntries([...s.tasks.values()].map((t) => [t.id, t.state]));
