@@ -140,9 +140,9 @@ describe.concurrent('tasks that decide', () => {
         'outcomes/shape/1.json:1:21: retry: unknown key "retry" (did you mean "retry_after_sec"?) (an outcome file has outcome, reason, retry_after_sec, children)',
     ]);
     expect(reasons.kids![0]).toBe('failed');
-    expect(reasons.kids![1]).toContain('outcomes/kids/1.json:4:42: children[1].timeout_sec: must be > 0');
+    expect(reasons.kids![1]).toContain('outcomes/kids/1.json:4:49: children[1].timeout_sec: must be a number > 0, not 0');
     expect(reasons.kids![1]).toContain('outcomes/kids/1.json:5:5: children[2]: missing required key "cmd"');
-    expect(reasons.kids![1]).toContain('outcomes/kids/1.json:5:35: children[2].depends_on[0]: unknown task "nope" in depends_on');
+    expect(reasons.kids![1]).toContain('outcomes/kids/1.json:5:36: children[2].depends_on[0]: unknown task "nope" in depends_on');
     // No child was added.
     expect(ws.events().some((e) => e.event === 'tasks_added')).toBe(false);
   });
