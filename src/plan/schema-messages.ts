@@ -50,7 +50,7 @@ function pickAnyOfBranches(errors: readonly ErrorObject[]): { promoted: Set<Erro
     const matched = [...new Set(inner.map(branchOf))].filter((b) => !wrongType.has(b));
     if (matched.length !== 1) continue;
     const own = inner.filter((e) => branchOf(e) === matched[0]);
-    if (own.every((e) => e.instancePath !== a.instancePath || e.keyword === 'maximum')) {
+    if (own.every((e) => e.instancePath !== a.instancePath || e.keyword === 'maximum' || e.keyword === 'additionalProperties' || e.keyword === 'required')) {
       own.forEach((e) => promoted.add(e));
       replaced.add(a);
     }
@@ -81,6 +81,10 @@ function explainOne(e: ErrorObject): SchemaProblem {
     case 'anyOf':
       // Only a command accepts a string: quoting a number elsewhere would not help.
       return { path, target: 'value', message: `${anyOfWants(e.schemaPath, last)}, not ${got}${quoteHint(e.data, isCommand(e.schemaPath) ? 'string' : '')}` };
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v));
+      return { path, target: 'value', message: `must be ${orList(allowed)}, not ${got}` };
+    }
     case 'const':
       return { path, target: 'value', message: `must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, not ${got}` };
     case 'minimum':
@@ -98,6 +102,9 @@ function explainOne(e: ErrorObject): SchemaProblem {
     case 'maxLength':
       return { path, target: 'value', message: `is longer than ${(e.params as { limit: number }).limit} characters` };
     case 'pattern': {
+      if (e.propertyName !== undefined && e.schemaPath.includes('exit_codes')) {
+        return { path: [...path, e.propertyName], target: 'key', message: `"${e.propertyName}" is not an exit code: use a whole number from 0 to 255` };
+      }
       if (e.propertyName !== undefined) {
         const name = e.propertyName;
         const why = name.startsWith('AAD_') ? 'names starting with AAD_ are reserved for aad' : 'a variable name may not contain "="';
@@ -116,7 +123,7 @@ function isCommand(schemaPath: string): boolean {
 }
 
 function anyOfWants(schemaPath: string, key: string | number | undefined): string {
-  if (schemaPath.includes('retry_backoff_sec')) return 'must be a number >= 0 or a non-empty list of numbers >= 0';
+  if (schemaPath.includes('retry_backoff_sec')) return 'must be a number >= 0, a non-empty list of numbers >= 0, or {initial, factor, max, jitter}';
   if (isCommand(schemaPath)) return 'must be a command: a non-empty string or a non-empty list of strings';
   return `${String(key ?? 'value')} does not match any allowed form`;
 }
