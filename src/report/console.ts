@@ -69,6 +69,15 @@ export class ConsoleReporter {
       return;
     }
     if (this.mode === 'quiet') return;
+    if (e.event === 'tasks_added') {
+      // Children's ids are longer: widen the prefix (up to its cap) so that they stay readable.
+      const wider = Math.min(24, Math.max(this.prefixWidth, ...e.tasks.slice(0, 1000).map((t) => t.id.length)));
+      if (wider !== this.prefixWidth) {
+        this.prefixWidth = wider;
+        this.prefixes.clear();
+        this.bytePrefixes.clear();
+      }
+    }
     const line = this.describe(e);
     if (line !== undefined) this.print(line);
   }

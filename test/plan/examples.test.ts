@@ -1,7 +1,7 @@
 // examples/: every plan there carries the schema modeline, loads through the real loader, and
 // runs through the built CLI (`aad run`) as its comments say, each in a few seconds.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,7 +80,7 @@ async function runExample(name: string): Promise<{ code: number | null; ms: numb
 describe('examples/', () => {
   it('holds at least 6 plans', () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
-    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml', 'fan-out.yaml']));
   });
 
   it.each(files)('%s starts with the schema modeline, pointing at the schema', (name) => {
@@ -125,6 +125,30 @@ describe('examples/: what each one shows', () => {
 
   it('rollback.yaml has a failing task that rolls back with an echo', () => {
     expect(load('rollback.yaml').byId.get('deploy')!.rollback).toEqual({ kind: 'argv', argv: ['echo', 'rolling', 'back'], source: 'echo rolling back' });
+  });
+
+  it('fan-out.yaml: the planner adds one child per input file, summary runs after them, ask is blocked until resumed with an answer', async () => {
+    const [home, dir] = [tempDir(), tempDir()];
+    copyFileSync(join(EXAMPLES, 'fan-out.yaml'), join(dir, 'fan-out.yaml'));
+    cpSync(join(EXAMPLES, 'fan-out'), join(dir, 'fan-out'), { recursive: true });
+    const run = await aad(['run', join(dir, 'fan-out.yaml'), '--home', home]);
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toContain('total words: 9');
+    const status = await aad(['status', '--home', home, '--json']);
+    const s = JSON.parse(status.stdout) as { tasks: (TaskStatus & { parent: string | null })[] };
+    expect(s.tasks.map((t) => [t.id, t.parent, t.state])).toEqual([
+      ['planner', null, 'succeeded'],
+      ['planner/count-a', 'planner', 'succeeded'],
+      ['planner/count-b', 'planner', 'succeeded'],
+      ['planner/count-c', 'planner', 'succeeded'],
+      ['summary', null, 'succeeded'],
+      ['ask', null, 'blocked'],
+    ]);
+    expect(s.tasks.at(-1)!.reason).toBe('which region? write it to examples/fan-out/region, then aad resume');
+    writeFileSync(join(dir, 'fan-out', 'region'), 'eu-west-1\n');
+    const resumed = await aad(['resume', '--home', home]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toContain('deploying to eu-west-1');
   });
 
   it('agents.yaml runs 3 agents at once, then a reviewer, each in its own worktree, then a report in the checkout', () => {
