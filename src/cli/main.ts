@@ -14,7 +14,7 @@ const root = defineCommand({
   meta: () => ({
     name: 'aad',
     version: version(),
-    description: 'Run a plan of tasks as a DAG, in parallel, with timeouts, retries, rollbacks and a run history.\nExit codes: 0 ok, 1 aad failed, 2 invalid plan or usage, 3 a task failed or was skipped, 4 cancelled.',
+    description: 'Run a plan of tasks as a DAG, in parallel, with timeouts, retries, rollbacks and a run history.\nExit codes: 0 ok, 1 aad failed, 2 invalid plan or usage, 3 a task failed, was blocked or was skipped, 4 cancelled.',
   }),
   subCommands: commands,
 });

@@ -373,7 +373,7 @@ describe.concurrent('aad schema, --version, --help and usage errors', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`USAGE aad ${COMMANDS.join('|')}`);
     for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^ +${c} {4}\\S`, 'm'));
-    expect(r.stdout).toContain('Exit codes: 0 ok, 1 aad failed, 2 invalid plan or usage, 3 a task failed or was skipped, 4 cancelled.');
+    expect(r.stdout).toContain('Exit codes: 0 ok, 1 aad failed, 2 invalid plan or usage, 3 a task failed, was blocked or was skipped, 4 cancelled.');
     expect(r.stdout).not.toMatch(ANSI);
   });
 

@@ -2,7 +2,7 @@ import type { CommandDef } from 'citty';
 
 /** Each command's name and description: the commands use them, and `aad --help` lists them without loading any command. */
 export const COMMAND_META = {
-  run: { name: 'run', description: 'Run a plan: its tasks as a DAG, in parallel, recorded in a run directory (exit 0 ok, 2 invalid, 3 a task failed or was skipped, 4 cancelled)' },
+  run: { name: 'run', description: 'Run a plan: its tasks as a DAG, in parallel, recorded in a run directory (exit 0 ok, 2 invalid, 3 a task failed, was blocked or was skipped, 4 cancelled)' },
   validate: { name: 'validate', description: 'Check a plan: every problem with FILE:LINE:COL, exit 0 (valid) or 2 (invalid); an unset ${NAME} in an env value is only a warning' },
   graph: { name: 'graph', description: 'Show the DAG as a tree, its waves, critical path and estimated duration (same as `run --dry-run`)' },
   status: { name: 'status', description: "A run's state and each task's state, attempts, duration and reason (latest run when no id); exit 0 for any run that exists" },
