@@ -126,20 +126,15 @@ export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean, f
     const s = state.tasks.get(id)!.state;
     return rerun.has(s) || (s === 'cancelled' && failFastCancelled.has(id));
   }));
+  // A chosen task brings its parent and its children that did not succeed, transitively (the set grows as it is walked).
   const withFamilies = () => {
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const id of [...chosen]) {
-        const t = state.tasks.get(id)!;
-        const add = (x: string) => {
-          if (!chosen.has(x) && state.tasks.has(x) && state.tasks.get(x)!.state !== 'succeeded') {
-            chosen.add(x);
-            grew = true;
-          }
-        };
-        if (t.parent !== null) add(t.parent);
-        if (t.children) t.children.forEach(add);
-      }
+    const add = (x: string) => {
+      if (state.tasks.get(x)?.state !== 'succeeded') chosen.add(x);
+    };
+    for (const id of chosen) {
+      const t = state.tasks.get(id)!;
+      if (t.parent !== null) add(t.parent);
+      t.children?.forEach(add);
     }
   };
   withFamilies();

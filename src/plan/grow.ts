@@ -10,7 +10,7 @@ export interface AddedTasks {
 /**
  * The plan as run after a parent added its children: the children compiled over the parent's `inherit` (so
  * they take what they leave out from it, then from `defaults`), appended after the plan's tasks. The children
- * were validated (plan/children.ts) before they were journaled; a parent the plan does not hold (a journal
+ * were validated (plan/outcome.ts, with the plan's own validator) before they were journaled; a parent the plan does not hold (a journal
  * from another plan) adds nothing.
  */
 export function growPlan(plan: Plan, added: AddedTasks): Plan {

@@ -96,11 +96,6 @@ export class Runner {
     return this.o.state;
   }
 
-  /** The plan as run so far (children included). */
-  get currentPlan(): Plan {
-    return this.plan;
-  }
-
   /** Runs until nothing can progress; resolves with the run's exit code, or rejects with the IoError that stopped it. */
   run(): Promise<RunOutcome> {
     const done = new Promise<RunOutcome>((resolve, reject) => {
