@@ -45,6 +45,22 @@ export interface Task {
   rollback?: Rollback;
   rollbackTimeoutMs?: number;
   rollbackOnCancel: boolean;
+  /** `stall_timeout_sec`: an attempt silent (no output, no heartbeat) this long is stopped. */
+  stallMs?: number;
+  /** `max_memory_mb`, in bytes: the attempt's processes' resident memory above it stops the attempt. */
+  maxMemoryBytes?: number;
+  /** `max_identical_failures`: this many attempts in a row failing alike stop the retries. */
+  maxIdenticalFailures?: number;
+  /** `approval`: the text shown to the approver; undefined when the task starts without one. */
+  approval?: string;
+  /** `approval_timeout_sec`: an approval (of the task or its rollback) not given in time rejects it. */
+  approvalTimeoutMs?: number;
+  /** `rollback_approval`: the rollback waits for `aad approve … --rollback`. */
+  rollbackApproval: boolean;
+  /** `rollback_verify`: run after a rollback succeeded; its failure fails the rollback. */
+  rollbackVerify?: Cmd;
+  /** `max_rollbacks`: how many times the rollback may run over the whole run (default 3). */
+  maxRollbacks: number;
   /** `worktree`: the task works in its own git worktree (run/worktree.ts). */
   isolation: 'shared' | 'worktree';
   /** Globs of untracked or ignored files of the main work tree to copy into its worktree. */
@@ -87,7 +103,13 @@ export const DEFAULT_MAX_CHILDREN = 1000;
 /** How deep children may nest: a task of the plan file is at depth 0, a child at depth 4 may not decompose. */
 export const MAX_CHILD_DEPTH = 4;
 /** Keys a child never takes from its parent (nor from `defaults`). */
-const NOT_INHERITED = ['outputs', 'rollback', 'exit_codes', 'rollback_timeout_sec', 'rollback_on_cancel'] as const;
+const NOT_INHERITED = [
+  'outputs', 'rollback', 'exit_codes', 'rollback_timeout_sec', 'rollback_on_cancel', 'rollback_approval', 'rollback_verify', 'max_rollbacks',
+  // The parent was approved before it added them.
+  'approval', 'approval_timeout_sec',
+] as const;
+/** How many times a task's rollback may run in a run when the plan does not say (`max_rollbacks`). */
+export const DEFAULT_MAX_ROLLBACKS = 3;
 
 /** Applies defaults, normalises every task and builds the DAG; the input must have passed validatePlan. */
 export function compilePlan(input: PlanInput): Plan {
@@ -165,6 +187,9 @@ export function compileTask(t: TaskInput, d: Defaults, index: number, parent?: {
     rollback: rollback === undefined ? undefined : rollback === 'git' ? { kind: 'git' } : toCmd(rollback),
     rollbackTimeoutMs: rollbackTimeoutSec === undefined ? undefined : secToMs(rollbackTimeoutSec),
     rollbackOnCancel: t.rollback_on_cancel ?? d.rollback_on_cancel ?? false,
+    ...watchdogs(t, d),
+    ...gates(t, d),
+    maxRollbacks: t.max_rollbacks ?? d.max_rollbacks ?? DEFAULT_MAX_ROLLBACKS,
     isolation: t.isolation ?? d.isolation ?? 'shared',
     worktreeCopy: t.worktree_copy ?? d.worktree_copy ?? [],
     description: t.description ?? d.description,
@@ -181,6 +206,32 @@ function inheritable(t: TaskInput, d: Defaults): Defaults {
   if (d.env || t.env) out.env = { ...d.env, ...t.env };
   for (const k of NOT_INHERITED) delete out[k];
   return out as Defaults;
+}
+
+/** The watchdogs the task sets (or takes from `d`). */
+function watchdogs(t: TaskInput, d: Defaults): Pick<Task, 'stallMs' | 'maxMemoryBytes' | 'maxIdenticalFailures'> {
+  const stall = t.stall_timeout_sec ?? d.stall_timeout_sec;
+  const mem = t.max_memory_mb ?? d.max_memory_mb;
+  const storm = t.max_identical_failures ?? d.max_identical_failures;
+  return {
+    ...(stall === undefined ? {} : { stallMs: secToMs(stall) }),
+    ...(mem === undefined ? {} : { maxMemoryBytes: Math.round(mem * 1024 * 1024) }),
+    ...(storm === undefined ? {} : { maxIdenticalFailures: storm }),
+  };
+}
+
+/** The approvals and rollback checks the task sets (or takes from `d`). */
+function gates(t: TaskInput, d: Defaults): Pick<Task, 'approval' | 'approvalTimeoutMs' | 'rollbackApproval' | 'rollbackVerify'> {
+  const approval = t.approval ?? d.approval ?? false;
+  const timeout = t.approval_timeout_sec ?? d.approval_timeout_sec;
+  const verify = t.rollback_verify ?? d.rollback_verify;
+  const description = t.description ?? d.description;
+  return {
+    ...(approval === false ? {} : { approval: approval === true ? (description ?? `start ${t.id}`) : approval }),
+    ...(timeout === undefined ? {} : { approvalTimeoutMs: secToMs(timeout) }),
+    rollbackApproval: t.rollback_approval ?? d.rollback_approval ?? false,
+    ...(verify === undefined ? {} : { rollbackVerify: toCmd(verify) }),
+  };
 }
 
 function toExitCodes(map: ExitCodes | undefined): Record<number, Outcome> {

@@ -60,6 +60,54 @@ export type RollbackTimeoutSec = number;
  */
 export type RollbackOnCancel = boolean;
 /**
+ * Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.
+ *
+ * Example: `stall_timeout_sec: 120`
+ */
+export type StallTimeoutSec = number;
+/**
+ * Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.
+ *
+ * Example: `max_memory_mb: 2048`
+ */
+export type MaxMemoryMb = number;
+/**
+ * Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.
+ *
+ * Example: `max_identical_failures: 3`
+ */
+export type MaxIdenticalFailures = number;
+/**
+ * Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation ("waiting for approval: <text>"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.
+ *
+ * Examples: `approval: true`, `approval: "Deploy to production?"`
+ */
+export type Approval = boolean | string;
+/**
+ * How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).
+ *
+ * Example: `approval_timeout_sec: 3600`
+ */
+export type ApprovalTimeoutSec = number;
+/**
+ * The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.
+ *
+ * Example: `rollback_approval: true`
+ */
+export type RollbackApproval = boolean;
+/**
+ * A command run after a rollback succeeded, in the same cwd and environment (log `logs/<task>/rollback-verify.log`); if it fails, the rollback counts as failed (`critical` escalation, reason `verify failed: exit 1`). Limited by `rollback_timeout_sec`. Default: none.
+ *
+ * Example: `rollback_verify: git diff --quiet`
+ */
+export type Command2 = string | [string, ...string[]];
+/**
+ * How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation "rollback limit reached (3): manual intervention needed". 0 never rolls back. Default: 3.
+ *
+ * Example: `max_rollbacks: 1`
+ */
+export type MaxRollbacks = number;
+/**
  * Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.
  *
  * Example: `isolation: worktree`
@@ -88,7 +136,7 @@ export type TaskId = string;
  *
  * Examples: `cmd: npm run build`, `cmd: [node, build.js]`
  */
-export type Command2 = string | [string, ...string[]];
+export type Command3 = string | [string, ...string[]];
 
 /**
  * An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.
@@ -174,6 +222,14 @@ export interface Defaults {
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;
   rollback_on_cancel?: RollbackOnCancel;
+  stall_timeout_sec?: StallTimeoutSec;
+  max_memory_mb?: MaxMemoryMb;
+  max_identical_failures?: MaxIdenticalFailures;
+  approval?: Approval;
+  approval_timeout_sec?: ApprovalTimeoutSec;
+  rollback_approval?: RollbackApproval;
+  rollback_verify?: Command2;
+  max_rollbacks?: MaxRollbacks;
   isolation?: Isolation;
   worktree_copy?: WorktreeCopy;
   description?: Description;
@@ -224,7 +280,7 @@ export interface ExitCodes {
  */
 export interface TaskInput {
   id: TaskId;
-  cmd: Command2;
+  cmd: Command3;
   /**
    * Ids of the tasks that must succeed before this one starts. Default: none.
    *
@@ -242,6 +298,14 @@ export interface TaskInput {
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;
   rollback_on_cancel?: RollbackOnCancel;
+  stall_timeout_sec?: StallTimeoutSec;
+  max_memory_mb?: MaxMemoryMb;
+  max_identical_failures?: MaxIdenticalFailures;
+  approval?: Approval;
+  approval_timeout_sec?: ApprovalTimeoutSec;
+  rollback_approval?: RollbackApproval;
+  rollback_verify?: Command2;
+  max_rollbacks?: MaxRollbacks;
   isolation?: Isolation;
   worktree_copy?: WorktreeCopy;
   description?: Description;

@@ -63,6 +63,12 @@ interface LooseTask {
   outputs?: unknown;
   worktree_copy?: unknown;
   isolation?: unknown;
+  rollback?: unknown;
+  rollback_verify?: unknown;
+  rollback_approval?: unknown;
+  approval?: unknown;
+  approval_timeout_sec?: unknown;
+  max_memory_mb?: unknown;
 }
 
 /** Semantic rules the schema cannot express; tolerant of a document that also fails the schema. */
@@ -131,7 +137,29 @@ function checkSemantics(data: unknown): Problem[] {
     }
   });
   checkCopy(defaults?.worktree_copy, ['defaults', 'worktree_copy'], problems);
+  list.forEach((t, i) => checkGates(t, defaults, ['tasks', i], problems));
+  checkMemory(defaults, ['defaults'], problems);
   return problems;
+}
+
+/** Keys that do nothing without another: a rollback's verify and approval, an approval's timeout; max_memory_mb off Linux. */
+function checkGates(t: LooseTask, defaults: LooseTask | undefined, at: (string | number)[], problems: Problem[]): void {
+  const rollback = t.rollback ?? defaults?.rollback;
+  for (const key of ['rollback_verify', 'rollback_approval'] as const) {
+    if (t[key] !== undefined && t[key] !== false && rollback === undefined) {
+      problems.push({ path: [...at, key], target: 'key', message: `${key} is for a task with a rollback: set \`rollback\` (a command, or git), or remove ${key}` });
+    }
+  }
+  const gated = (t.approval ?? defaults?.approval ?? false) !== false || (t.rollback_approval ?? defaults?.rollback_approval) === true;
+  if (t.approval_timeout_sec !== undefined && !gated) {
+    problems.push({ path: [...at, 'approval_timeout_sec'], target: 'key', message: 'approval_timeout_sec is for a task that waits for an approval: set `approval` or `rollback_approval`, or remove it' });
+  }
+  checkMemory(t, at, problems);
+}
+
+function checkMemory(t: LooseTask | undefined, at: (string | number)[], problems: Problem[]): void {
+  if (t?.max_memory_mb === undefined || process.platform === 'linux') return;
+  problems.push({ path: [...at, 'max_memory_mb'], target: 'key', message: `max_memory_mb needs Linux (aad reads the processes' memory from /proc); this machine runs ${process.platform}: remove it, or run the plan on Linux` });
 }
 
 function checkCopy(patterns: unknown, at: (string | number)[], problems: Problem[]): void {

@@ -3,10 +3,10 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"max_children":{"description":"How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.\n\nExample: `max_children: 10000`","type":"integer","minimum":1,"maximum":100000},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.\n\nExamples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}},{"title":"ExponentialBackoff","type":"object","additionalProperties":false,"required":["initial"],"properties":{"initial":{"description":"Seconds before the first retry.","type":"number","minimum":0,"maximum":2147483},"factor":{"description":"What each wait is multiplied by for the next retry (1 to 100). Default: 2.","type":"number","minimum":1,"maximum":100},"max":{"description":"The longest wait, in seconds. Default: 3600.","type":"number","minimum":0,"maximum":2147483},"jitter":{"description":"Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.","type":"boolean"}}}]},"exit_codes":{"description":"What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.\n\nExample: `exit_codes: { 75: failure, 2: blocked, 3: success }`","type":"object","propertyNames":{"pattern":"^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"},"additionalProperties":{"type":"string","enum":["success","failure","blocked"]}},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"max_children":{"description":"How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.\n\nExample: `max_children: 10000`","type":"integer","minimum":1,"maximum":100000},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.\n\nExamples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}},{"title":"ExponentialBackoff","type":"object","additionalProperties":false,"required":["initial"],"properties":{"initial":{"description":"Seconds before the first retry.","type":"number","minimum":0,"maximum":2147483},"factor":{"description":"What each wait is multiplied by for the next retry (1 to 100). Default: 2.","type":"number","minimum":1,"maximum":100},"max":{"description":"The longest wait, in seconds. Default: 3600.","type":"number","minimum":0,"maximum":2147483},"jitter":{"description":"Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.","type":"boolean"}}}]},"exit_codes":{"description":"What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.\n\nExample: `exit_codes: { 75: failure, 2: blocked, 3: success }`","type":"object","propertyNames":{"pattern":"^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"},"additionalProperties":{"type":"string","enum":["success","failure","blocked"]}},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"stall_timeout_sec":{"description":"Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.\n\nExample: `stall_timeout_sec: 120`","type":"number","exclusiveMinimum":0,"maximum":2147483},"max_memory_mb":{"description":"Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.\n\nExample: `max_memory_mb: 2048`","type":"number","exclusiveMinimum":0,"maximum":16777216},"max_identical_failures":{"description":"Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.\n\nExample: `max_identical_failures: 3`","type":"integer","minimum":2,"maximum":1000000},"approval":{"description":"Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation (\"waiting for approval: <text>\"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.\n\nExamples: `approval: true`, `approval: \"Deploy to production?\"`","anyOf":[{"type":"boolean"},{"type":"string","minLength":1}]},"approval_timeout_sec":{"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_approval":{"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"},"rollback_verify":{"description":"A command run after a rollback succeeded, in the same cwd and environment (log `logs/<task>/rollback-verify.log`); if it fails, the rollback counts as failed (`critical` escalation, reason `verify failed: exit 1`). Limited by `rollback_timeout_sec`. Default: none.\n\nExample: `rollback_verify: git diff --quiet`","$ref":"#/definitions/command"},"max_rollbacks":{"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
 const schema12 = {"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]};
 const pattern0 = new RegExp("^x-", "u");
-const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
+const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
 const schema14 = {"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1};
 const schema15 = {"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}};
 const schema16 = {"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483};
@@ -17,9 +17,16 @@ const schema20 = {"description":"What the task's exit codes mean: a map from an 
 const schema21 = {"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}};
 const schema23 = {"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483};
 const schema24 = {"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"};
-const schema25 = {"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]};
-const schema26 = {"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}};
-const schema27 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
+const schema25 = {"description":"Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.\n\nExample: `stall_timeout_sec: 120`","type":"number","exclusiveMinimum":0,"maximum":2147483};
+const schema26 = {"description":"Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.\n\nExample: `max_memory_mb: 2048`","type":"number","exclusiveMinimum":0,"maximum":16777216};
+const schema27 = {"description":"Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.\n\nExample: `max_identical_failures: 3`","type":"integer","minimum":2,"maximum":1000000};
+const schema28 = {"description":"Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation (\"waiting for approval: <text>\"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.\n\nExamples: `approval: true`, `approval: \"Deploy to production?\"`","anyOf":[{"type":"boolean"},{"type":"string","minLength":1}]};
+const schema29 = {"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483};
+const schema30 = {"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"};
+const schema32 = {"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000};
+const schema33 = {"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]};
+const schema34 = {"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}};
+const schema35 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern1 = new RegExp("^(?!AAD_)[^=]+$", "u");
 const pattern2 = new RegExp("^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$", "u");
@@ -760,10 +767,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data.isolation !== undefined){
-let data20 = data.isolation;
-if(typeof data20 !== "string"){
-const err57 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.type,parentSchema:schema25,data:data20};
+if(data.stall_timeout_sec !== undefined){
+let data20 = data.stall_timeout_sec;
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 2147483 || isNaN(data20)){
+const err57 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema25,data:data20};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -772,8 +780,8 @@ vErrors.push(err57);
 }
 errors++;
 }
-if(!((data20 === "shared") || (data20 === "worktree"))){
-const err58 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values",schema:schema25.enum,parentSchema:schema25,data:data20};
+if(data20 <= 0 || isNaN(data20)){
+const err58 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data20};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -783,15 +791,8 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.worktree_copy !== undefined){
-let data21 = data.worktree_copy;
-if(Array.isArray(data21)){
-const len3 = data21.length;
-for(let i3=0; i3<len3; i3++){
-let data22 = data21[i3];
-if(typeof data22 === "string"){
-if(data22.length < 1){
-const err59 = {instancePath:instancePath+"/worktree_copy/" + i3,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.items,data:data22};
+else {
+const err59 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data20};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -801,8 +802,11 @@ vErrors.push(err59);
 errors++;
 }
 }
-else {
-const err60 = {instancePath:instancePath+"/worktree_copy/" + i3,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.items.type,parentSchema:schema26.items,data:data22};
+if(data.max_memory_mb !== undefined){
+let data21 = data.max_memory_mb;
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 > 16777216 || isNaN(data21)){
+const err60 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema26,data:data21};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -811,10 +815,8 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-}
-else {
-const err61 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.type,parentSchema:schema26,data:data21};
+if(data21 <= 0 || isNaN(data21)){
+const err61 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema26,data:data21};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -824,10 +826,8 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data23 = data.description;
-if(typeof data23 !== "string"){
-const err62 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data23};
+else {
+const err62 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema26.type,parentSchema:schema26,data:data21};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -837,9 +837,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-}
-else {
-const err63 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(data.max_identical_failures !== undefined){
+let data22 = data.max_identical_failures;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err63 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.type,parentSchema:schema27,data:data22};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -848,12 +849,364 @@ vErrors.push(err63);
 }
 errors++;
 }
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 1000000 || isNaN(data22)){
+const err64 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema27,data:data22};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(data22 < 2 || isNaN(data22)){
+const err65 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema27,data:data22};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+if(data.approval !== undefined){
+let data23 = data.approval;
+const _errs79 = errors;
+let valid29 = false;
+const _errs80 = errors;
+if(typeof data23 !== "boolean"){
+const err66 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.anyOf[0].type,parentSchema:schema28.anyOf[0],data:data23};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+var _valid2 = _errs80 === errors;
+valid29 = valid29 || _valid2;
+if(!valid29){
+const _errs82 = errors;
+if(typeof data23 === "string"){
+if(data23.length < 1){
+const err67 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.anyOf[1],data:data23};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.anyOf[1].type,parentSchema:schema28.anyOf[1],data:data23};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+var _valid2 = _errs82 === errors;
+valid29 = valid29 || _valid2;
+}
+if(!valid29){
+const err69 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema28.anyOf,parentSchema:schema28,data:data23};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+else {
+errors = _errs79;
+if(vErrors !== null){
+if(_errs79){
+vErrors.length = _errs79;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.approval_timeout_sec !== undefined){
+let data24 = data.approval_timeout_sec;
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 > 2147483 || isNaN(data24)){
+const err70 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema29,data:data24};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+if(data24 <= 0 || isNaN(data24)){
+const err71 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema29,data:data24};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema29.type,parentSchema:schema29,data:data24};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data.rollback_approval !== undefined){
+let data25 = data.rollback_approval;
+if(typeof data25 !== "boolean"){
+const err73 = {instancePath:instancePath+"/rollback_approval",schemaPath:"#/definitions/rollback_approval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.type,parentSchema:schema30,data:data25};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data.rollback_verify !== undefined){
+let data26 = data.rollback_verify;
+const _errs92 = errors;
+let valid33 = false;
+const _errs93 = errors;
+if(typeof data26 === "string"){
+if(data26.length < 1){
+const err74 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data26};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data26};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+var _valid3 = _errs93 === errors;
+valid33 = valid33 || _valid3;
+if(!valid33){
+const _errs95 = errors;
+if(Array.isArray(data26)){
+if(data26.length < 1){
+const err76 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data26};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+const len3 = data26.length;
+for(let i3=0; i3<len3; i3++){
+let data27 = data26[i3];
+if(typeof data27 !== "string"){
+const err77 = {instancePath:instancePath+"/rollback_verify/" + i3,schemaPath:"#/definitions/rollback_verify/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data27};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+}
+else {
+const err78 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data26};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+var _valid3 = _errs95 === errors;
+valid33 = valid33 || _valid3;
+}
+if(!valid33){
+const err79 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data26};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+else {
+errors = _errs92;
+if(vErrors !== null){
+if(_errs92){
+vErrors.length = _errs92;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.max_rollbacks !== undefined){
+let data28 = data.max_rollbacks;
+if(!(((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28))) && (isFinite(data28)))){
+const err80 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.type,parentSchema:schema32,data:data28};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+if((typeof data28 == "number") && (isFinite(data28))){
+if(data28 > 1000000 || isNaN(data28)){
+const err81 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema32,data:data28};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(data28 < 0 || isNaN(data28)){
+const err82 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32,data:data28};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+}
+if(data.isolation !== undefined){
+let data29 = data.isolation;
+if(typeof data29 !== "string"){
+const err83 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data29};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+if(!((data29 === "shared") || (data29 === "worktree"))){
+const err84 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values",schema:schema33.enum,parentSchema:schema33,data:data29};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data.worktree_copy !== undefined){
+let data30 = data.worktree_copy;
+if(Array.isArray(data30)){
+const len4 = data30.length;
+for(let i4=0; i4<len4; i4++){
+let data31 = data30[i4];
+if(typeof data31 === "string"){
+if(data31.length < 1){
+const err85 = {instancePath:instancePath+"/worktree_copy/" + i4,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.items,data:data31};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+else {
+const err86 = {instancePath:instancePath+"/worktree_copy/" + i4,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.items.type,parentSchema:schema34.items,data:data31};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.type,parentSchema:schema34,data:data30};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data32 = data.description;
+if(typeof data32 !== "string"){
+const err88 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data32};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+else {
+const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema28 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
-const schema29 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
+const schema36 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
+const schema37 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
 const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -861,7 +1214,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema28.required,parentSchema:schema28,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -871,7 +1224,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.cmd === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmd"},message:"must have required property '"+"cmd"+"'",schema:schema28.required,parentSchema:schema28,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmd"},message:"must have required property '"+"cmd"+"'",schema:schema36.required,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -881,8 +1234,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema28.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema28,data};
+if(!(func2.call(schema36.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -896,7 +1249,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
 if(data0.length > 128){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema29,data:data0};
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -906,7 +1259,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.length < 1){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29,data:data0};
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -916,7 +1269,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!pattern3.test(data0)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema29,data:data0};
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -927,7 +1280,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data0};
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1037,7 +1390,7 @@ for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 === "string"){
 if(data4.length > 128){
-const err13 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema29,data:data4};
+const err13 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1047,7 +1400,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data4.length < 1){
-const err14 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema29,data:data4};
+const err14 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1057,7 +1410,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!pattern3.test(data4)){
-const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema29,data:data4};
+const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1068,7 +1421,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema29.type,parentSchema:schema29,data:data4};
+const err16 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1080,7 +1433,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema28.properties.depends_on.type,parentSchema:schema28.properties.depends_on,data:data3};
+const err17 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.depends_on.type,parentSchema:schema36.properties.depends_on,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1810,10 +2163,11 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.isolation !== undefined){
-let data25 = data.isolation;
-if(typeof data25 !== "string"){
-const err74 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema25.type,parentSchema:schema25,data:data25};
+if(data.stall_timeout_sec !== undefined){
+let data25 = data.stall_timeout_sec;
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 > 2147483 || isNaN(data25)){
+const err74 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema25,data:data25};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -1822,8 +2176,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(!((data25 === "shared") || (data25 === "worktree"))){
-const err75 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values",schema:schema25.enum,parentSchema:schema25,data:data25};
+if(data25 <= 0 || isNaN(data25)){
+const err75 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data25};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1833,15 +2187,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data.worktree_copy !== undefined){
-let data26 = data.worktree_copy;
-if(Array.isArray(data26)){
-const len5 = data26.length;
-for(let i5=0; i5<len5; i5++){
-let data27 = data26[i5];
-if(typeof data27 === "string"){
-if(data27.length < 1){
-const err76 = {instancePath:instancePath+"/worktree_copy/" + i5,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema26.items,data:data27};
+else {
+const err76 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data25};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1851,8 +2198,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-else {
-const err77 = {instancePath:instancePath+"/worktree_copy/" + i5,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema26.items.type,parentSchema:schema26.items,data:data27};
+if(data.max_memory_mb !== undefined){
+let data26 = data.max_memory_mb;
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 16777216 || isNaN(data26)){
+const err77 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema26,data:data26};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1861,10 +2211,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-else {
-const err78 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema26.type,parentSchema:schema26,data:data26};
+if(data26 <= 0 || isNaN(data26)){
+const err78 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema26,data:data26};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1874,10 +2222,8 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data28 = data.description;
-if(typeof data28 !== "string"){
-const err79 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema27.type,parentSchema:schema27,data:data28};
+else {
+const err79 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema26.type,parentSchema:schema26,data:data26};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1887,14 +2233,367 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
-else {
-const err80 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema28.type,parentSchema:schema28,data};
+if(data.max_identical_failures !== undefined){
+let data27 = data.max_identical_failures;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err80 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.type,parentSchema:schema27,data:data27};
 if(vErrors === null){
 vErrors = [err80];
 }
 else {
 vErrors.push(err80);
+}
+errors++;
+}
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 1000000 || isNaN(data27)){
+const err81 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema27,data:data27};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(data27 < 2 || isNaN(data27)){
+const err82 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema27,data:data27};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+}
+if(data.approval !== undefined){
+let data28 = data.approval;
+const _errs96 = errors;
+let valid37 = false;
+const _errs97 = errors;
+if(typeof data28 !== "boolean"){
+const err83 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.anyOf[0].type,parentSchema:schema28.anyOf[0],data:data28};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+var _valid3 = _errs97 === errors;
+valid37 = valid37 || _valid3;
+if(!valid37){
+const _errs99 = errors;
+if(typeof data28 === "string"){
+if(data28.length < 1){
+const err84 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.anyOf[1],data:data28};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.anyOf[1].type,parentSchema:schema28.anyOf[1],data:data28};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+var _valid3 = _errs99 === errors;
+valid37 = valid37 || _valid3;
+}
+if(!valid37){
+const err86 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema28.anyOf,parentSchema:schema28,data:data28};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+else {
+errors = _errs96;
+if(vErrors !== null){
+if(_errs96){
+vErrors.length = _errs96;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.approval_timeout_sec !== undefined){
+let data29 = data.approval_timeout_sec;
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 2147483 || isNaN(data29)){
+const err87 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema29,data:data29};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+if(data29 <= 0 || isNaN(data29)){
+const err88 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema29,data:data29};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema29.type,parentSchema:schema29,data:data29};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data.rollback_approval !== undefined){
+let data30 = data.rollback_approval;
+if(typeof data30 !== "boolean"){
+const err90 = {instancePath:instancePath+"/rollback_approval",schemaPath:"#/definitions/rollback_approval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.type,parentSchema:schema30,data:data30};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data.rollback_verify !== undefined){
+let data31 = data.rollback_verify;
+const _errs109 = errors;
+let valid41 = false;
+const _errs110 = errors;
+if(typeof data31 === "string"){
+if(data31.length < 1){
+const err91 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data31};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data31};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+var _valid4 = _errs110 === errors;
+valid41 = valid41 || _valid4;
+if(!valid41){
+const _errs112 = errors;
+if(Array.isArray(data31)){
+if(data31.length < 1){
+const err93 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data31};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+const len5 = data31.length;
+for(let i5=0; i5<len5; i5++){
+let data32 = data31[i5];
+if(typeof data32 !== "string"){
+const err94 = {instancePath:instancePath+"/rollback_verify/" + i5,schemaPath:"#/definitions/rollback_verify/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data32};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data31};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+var _valid4 = _errs112 === errors;
+valid41 = valid41 || _valid4;
+}
+if(!valid41){
+const err96 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data31};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+else {
+errors = _errs109;
+if(vErrors !== null){
+if(_errs109){
+vErrors.length = _errs109;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.max_rollbacks !== undefined){
+let data33 = data.max_rollbacks;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err97 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.type,parentSchema:schema32,data:data33};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 1000000 || isNaN(data33)){
+const err98 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema32,data:data33};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+if(data33 < 0 || isNaN(data33)){
+const err99 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32,data:data33};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+if(data.isolation !== undefined){
+let data34 = data.isolation;
+if(typeof data34 !== "string"){
+const err100 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data34};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+if(!((data34 === "shared") || (data34 === "worktree"))){
+const err101 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values",schema:schema33.enum,parentSchema:schema33,data:data34};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+if(data.worktree_copy !== undefined){
+let data35 = data.worktree_copy;
+if(Array.isArray(data35)){
+const len6 = data35.length;
+for(let i6=0; i6<len6; i6++){
+let data36 = data35[i6];
+if(typeof data36 === "string"){
+if(data36.length < 1){
+const err102 = {instancePath:instancePath+"/worktree_copy/" + i6,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.items,data:data36};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+else {
+const err103 = {instancePath:instancePath+"/worktree_copy/" + i6,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.items.type,parentSchema:schema34.items,data:data36};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.type,parentSchema:schema34,data:data35};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data37 = data.description;
+if(typeof data37 !== "string"){
+const err105 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data37};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
 }
 errors++;
 }

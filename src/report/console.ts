@@ -41,6 +41,8 @@ export class ConsoleReporter {
     private readonly mode: ConsoleMode,
     private readonly getState: () => RunState | undefined,
     private readonly clock: () => number = Date.now,
+    /** What the approve and reject commands it prints add to name the home (` --home …` when it is not ./.aad). */
+    private readonly homeFlag = '',
   ) {
     this.paint = painter(mode === 'auto' && colorEnabled(this.out));
     this.terminal = this.out.isTTY === true;
@@ -208,6 +210,22 @@ export class ConsoleReporter {
       case 'task_decided':
       case 'tasks_added':
         return undefined;
+      case 'approval_requested': {
+        const run = this.getState()?.runId ?? '<run>';
+        const what = e.rollback ? 'its rollback waits for approval' : 'waits for approval';
+        const flag = e.rollback ? ' --rollback' : '';
+        return [
+          `${this.prefix(e.task)}${p('yellow', `⏸ ${what}: ${e.text}`)}`,
+          `${this.prefix(e.task)}${p('dim', `approve: aad approve ${run} ${shellWord(e.task)}${flag}${this.homeFlag}   reject: aad reject ${run} ${shellWord(e.task)}${flag}${this.homeFlag} --reason "…"`)}`,
+        ].join('\n');
+      }
+      case 'task_approved':
+        return `${this.prefix(e.task)}${p('green', `✓ ${e.rollback ? 'rollback ' : ''}approved by ${e.by}${e.reason ? `: ${e.reason}` : ''}`)}`;
+      case 'task_rejected':
+        this.flushPartial(e.task);
+        return `${this.prefix(e.task)}${p('red', `✗ ${e.rollback ? 'rollback ' : ''}${e.by === 'timeout' ? `rejected: ${e.reason}` : `rejected by ${e.by}${e.reason ? `: ${e.reason}` : ''}`}`)}`;
+      case 'rollback_skipped':
+        return `${this.prefix(e.task)}${p('red', `rollback skipped: ${e.reason}`)}`;
       case 'task_cancelled':
         this.flushPartial(e.task);
         return `${this.prefix(e.task)}${p('yellow', `■ ${e.reason}`)}`;
@@ -316,6 +334,11 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
     lines.push(paint('dim', `  status: aad status ${state.runId}`));
   }
   return lines.join('\n');
+}
+
+/** A task id as a shell word (ids are plain; a child's `/` needs no quoting either). */
+function shellWord(id: string): string {
+  return /^[A-Za-z0-9_./:@%+,-]+$/.test(id) ? id : `'${id.replaceAll("'", "'\\''")}'`;
 }
 
 function plural(n: number, word: string): string {

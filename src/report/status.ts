@@ -14,7 +14,8 @@ export interface TaskStatusJson {
   started_at: string | null;
   ended_at: string | null;
   duration_ms: number | null;
-  rollback: { state: 'succeeded' | 'failed'; exit_code: number | null } | null;
+  /** The latest rollback, once it is waiting for its approval or has ended (null while it runs, or when none ran). */
+  rollback: { state: 'awaiting_approval' | 'succeeded' | 'failed' | 'skipped'; exit_code: number | null } | null;
   artifacts: string[];
   /** `isolation: worktree`: the task's worktree and branch, once it had one; absent otherwise. */
   worktree?: WorktreeJson;
@@ -127,6 +128,7 @@ type Paint = (style: 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan' | 'gra
 
 const STATE_STYLE: Record<TaskState, 'green' | 'red' | 'yellow' | 'cyan' | 'gray' | 'dim'> = {
   succeeded: 'green', failed: 'red', blocked: 'red', skipped: 'yellow', cancelled: 'yellow', running: 'cyan', retrying: 'cyan', decomposed: 'cyan', pending: 'gray',
+  awaiting_approval: 'yellow',
 };
 
 /** The human form of `aad status`: a header and a table of tasks; `leftovers` as for `statusObject`. */
@@ -137,7 +139,7 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
   const lines = [
     `${paint('bold', `Run ${state.runId}`)}  ${paint(live === 'succeeded' ? 'green' : live === 'running' ? 'cyan' : 'red', live)}${state.exitCode !== null ? ` (exit ${state.exitCode})` : ''}  ${elapsed}`,
     `plan ${state.planPath}  ·  started ${state.startedAt}`,
-    `${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.decomposed > 0 ? `${c.decomposed} waiting for their children, ` : ''}${c.pending} pending`,
+    `${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.decomposed > 0 ? `${c.decomposed} waiting for their children, ` : ''}${c.awaiting_approval > 0 ? `${c.awaiting_approval} awaiting approval, ` : ''}${c.pending} pending`,
     '',
   ];
   if (live === 'interrupted') {
@@ -153,7 +155,7 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
     const id = '  '.repeat(depthOf(t)) + t.id;
     const shown: string = live === 'interrupted' && (t.state === 'running' || t.state === 'retrying') ? 'interrupted' : t.state;
     const dur = t.durationMs !== null ? formatMs(t.durationMs) : (t.state === 'running' || t.state === 'retrying') && t.startedAt !== null ? formatMs(nowMs - Date.parse(t.startedAt)) + '…' : '';
-    const rb = t.rollback ? `rollback ${t.rollback.state}` : '';
+    const rb = t.rollback ? `rollback ${t.rollback.state === 'awaiting_approval' ? 'awaiting approval' : t.rollback.state}` : '';
     return [id, shown, String(t.attempts), dur, [t.reason ?? '', rb].filter(Boolean).join('; ')];
   });
   const header = ['TASK', 'STATE', 'ATTEMPTS', 'DURATION', 'REASON'];

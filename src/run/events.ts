@@ -35,9 +35,10 @@ export type RunEventBody =
   | { event: 'task_spawned'; task: string; attempt: number; pid: number; proc_start?: string }
   /**
    * The decider's verdict on an ended attempt, written before it is acted on: what the attempt reported
-   * (`outcome`: its outcome file, else its exit code read through `exit_codes`), and what follows.
+   * (`outcome`: its outcome file, else its exit code read through `exit_codes`), and what follows; a failure's
+   * `signature` (its kind and last output line, digits masked) is what `max_identical_failures` compares.
    */
-  | { event: 'task_decided'; task: string; attempt: number; outcome: 'success' | 'failure' | 'blocked'; decision: Decision; reason: string; delay_ms?: number }
+  | { event: 'task_decided'; task: string; attempt: number; outcome: 'success' | 'failure' | 'blocked'; decision: Decision; reason: string; delay_ms?: number; signature?: string }
   /** A task's children, as it wrote them (ids `<parent>/<id>`, sibling dependencies by those ids), before any of them starts. */
   | { event: 'tasks_added'; parent: string; tasks: TaskInput[] }
   /** The task became the parent of `children`: it ends when they have (succeeded when all of them did). */
@@ -73,6 +74,14 @@ export type RunEventBody =
   | { event: 'worktree_kept'; task: string; path: string; commit: string | null; conflicts?: string[]; uncommitted?: true }
   /** An isolated task's worktree is gone (its branch stays until `aad clean --branches`). */
   | { event: 'worktree_removed'; task: string; path: string }
+  /** The task (or, with `rollback`, its rollback) waits for `aad approve`: `text` is for the approver. */
+  | { event: 'approval_requested'; task: string; text: string; rollback?: true }
+  /** An approval, from `aad approve`, `aad run --approve`, or recorded while the runner was dead and honoured by `resume`. */
+  | { event: 'task_approved'; task: string; by: string; reason?: string; rollback?: true }
+  /** A rejection (`aad reject`, or `approval_timeout_sec` with `by: "timeout"`): the task fails without an attempt; a rejected rollback is skipped. */
+  | { event: 'task_rejected'; task: string; by: string; reason: string; rollback?: true }
+  /** The task's rollback did not run: rejected, or its limit (`max_rollbacks`) reached. */
+  | { event: 'rollback_skipped'; task: string; reason: string }
   /** Outputs collected after the task's final attempt. */
   | { event: 'artifacts_collected'; task: string; files: string[]; warnings: string[] }
   | { event: 'escalation'; task: string; level: EscalationLevel; reason: string }
@@ -86,13 +95,15 @@ export type EscalationLevel =
   | 'warning'
   /** A task failed for good. */
   | 'error'
-  /** A rollback failed, or a task had to be SIGKILLed. */
+  /** A rollback failed, was rejected or skipped, a task had to be SIGKILLed, or failed the same way again and again. */
   | 'critical';
 
 /** A task's state. */
 export type TaskState =
   /** Waiting for its dependencies or a free slot. */
   | 'pending'
+  /** Ready, but its `approval` was not given yet: it starts once `aad approve` gives it. */
+  | 'awaiting_approval'
   /** An attempt is running. */
   | 'running'
   /** An attempt failed; waiting for the backoff before the next one. */
@@ -108,7 +119,7 @@ export type TaskState =
   | 'skipped'
   | 'cancelled';
 
-export const TASK_STATES: readonly TaskState[] = ['pending', 'running', 'retrying', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'];
+export const TASK_STATES: readonly TaskState[] = ['pending', 'awaiting_approval', 'running', 'retrying', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'];
 
 /** What the decider made of an ended attempt. */
 export type Decision = 'succeed' | 'decompose' | 'retry' | 'fail' | 'block' | 'cancel';
@@ -125,5 +136,6 @@ export const PUBLIC_EVENTS = new Set<RunEventBody['event']>([
   'run_started', 'task_started', 'task_retrying', 'task_succeeded', 'task_failed', 'task_skipped', 'task_cancelled',
   'rollback_started', 'rollback_succeeded', 'rollback_failed', 'escalation', 'run_finished',
   'task_decided', 'tasks_added', 'task_decomposed', 'task_blocked',
+  'approval_requested', 'task_approved', 'task_rejected', 'rollback_skipped',
   'integration_branch', 'worktree_created', 'worktree_merged', 'worktree_kept', 'worktree_removed',
 ]);

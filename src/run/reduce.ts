@@ -23,7 +23,16 @@ export interface TaskRun {
   /** The running attempt's process group leader. */
   pid: number | null;
   procStart: string | null;
-  rollback: { state: 'running' | 'succeeded' | 'failed'; exit_code: number | null } | null;
+  /** The latest rollback: waiting for its approval (`rollback_approval`), running, or how it ended. */
+  rollback: { state: RollbackState; exit_code: number | null } | null;
+  /** How many times its rollback started, over the whole run (resumes included), against `max_rollbacks`. */
+  rollbacks: number;
+  /** Its `approval` was given (kept for the whole run, resumes included). */
+  approved: boolean;
+  /** When it began waiting for its approval (ms since epoch), while `awaiting_approval`. */
+  awaitingSinceMs: number | null;
+  /** The run of failed attempts with the same signature, latest last (`max_identical_failures`); reset by a success and by a resume. */
+  streak: { signature: string; count: number } | null;
   artifacts: string[];
   /** Whether the task is stopping because of a cancel or fail-fast. */
   killed: boolean;
@@ -42,6 +51,20 @@ export interface TaskRun {
   children: string[] | null;
   /** How many of its children succeeded, and how many ended without succeeding (kept as they move). */
   kids: { succeeded: number; bad: number } | null;
+}
+
+/** A rollback's state: `awaiting_approval` and `running` are under way (the run waits for them). */
+export type RollbackState = 'awaiting_approval' | 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** Whether a rollback is under way. */
+export function rollbackUnderWay(rb: TaskRun['rollback']): boolean {
+  return rb?.state === 'running' || rb?.state === 'awaiting_approval';
+}
+
+/** A rejected task's reason: `rejected by <name>: <reason>`, or `rejected: <reason>` for a timeout. */
+export function rejectionReason(by: string, reason: string): string {
+  if (by === 'timeout') return `rejected: ${reason}`;
+  return `rejected by ${by}${reason.trim() === '' ? '' : `: ${reason}`}`;
 }
 
 /** An isolated task's worktree: where, on which branch, from which base, and what became of it. */
@@ -87,7 +110,7 @@ export interface RunState {
   escalations: Record<EscalationLevel, number>;
   /** Tasks in each state, kept as events are folded (the runner asks on every tick). */
   counts: Counts;
-  /** Rollbacks under way. */
+  /** Rollbacks under way (running, or waiting for their approval). */
   rollbacksRunning: number;
   /** `isolation: worktree`: the repository and the run's integration branch. */
   integration: { root: string; branch: string; base: string } | null;
@@ -102,8 +125,8 @@ export interface RunState {
 function newTask(id: string): TaskRun {
   return {
     id, state: 'pending', attempts: 0, budgetBase: 0, exitCode: null, reason: null, startedAt: null, endedAt: null,
-    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, artifacts: [], killed: false, snapshot: null,
-    worktree: null, parent: null, children: null, kids: null,
+    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, rollbacks: 0, approved: false, awaitingSinceMs: null,
+    streak: null, artifacts: [], killed: false, snapshot: null, worktree: null, parent: null, children: null, kids: null,
   };
 }
 
@@ -150,12 +173,13 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       for (const id of e.tasks) {
         const t = state.tasks.get(id);
         if (!t) continue;
-        if (t.rollback?.state === 'running') state.rollbacksRunning--;
+        if (rollbackUnderWay(t.rollback)) state.rollbacksRunning--;
         // A parent never runs again: its children are what runs (those reset with it).
         const to = t.children ? 'decomposed' : 'pending';
         move(state, t, to);
-        const { attempts, snapshot, worktree, parent, children, kids } = t;
-        Object.assign(t, { ...newTask(id), state: to, attempts, budgetBase: attempts, snapshot, worktree, parent, children, kids });
+        // Kept: the rollback count (max_rollbacks holds across resumes) and an approval (given for the run).
+        const { attempts, snapshot, worktree, parent, children, kids, rollbacks, approved } = t;
+        Object.assign(t, { ...newTask(id), state: to, attempts, budgetBase: attempts, snapshot, worktree, parent, children, kids, rollbacks, approved });
         if (children) state.settle.add(id);
       }
       break;
@@ -199,6 +223,39 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       finish(task, e.ts);
       break;
     case 'task_decided':
+      if (!task) break;
+      if (e.outcome === 'success') task.streak = null;
+      else if (e.signature !== undefined) task.streak = task.streak?.signature === e.signature ? { signature: e.signature, count: task.streak.count + 1 } : { signature: e.signature, count: 1 };
+      break;
+    case 'approval_requested':
+      if (!task) break;
+      if (e.rollback) {
+        if (!rollbackUnderWay(task.rollback)) state.rollbacksRunning++;
+        task.rollback = { state: 'awaiting_approval', exit_code: null };
+        break;
+      }
+      move(state, task, 'awaiting_approval');
+      task.awaitingSinceMs = ms;
+      break;
+    case 'task_approved':
+      // A rollback's approval is followed by its rollback_started.
+      if (!task || e.rollback) break;
+      task.approved = true;
+      task.awaitingSinceMs = null;
+      if (task.state === 'awaiting_approval') move(state, task, 'pending');
+      break;
+    case 'task_rejected':
+      // A rollback's rejection is followed by its rollback_skipped.
+      if (!task || e.rollback) break;
+      move(state, task, 'failed');
+      task.awaitingSinceMs = null;
+      task.reason = rejectionReason(e.by, e.reason);
+      finish(task, e.ts);
+      break;
+    case 'rollback_skipped':
+      if (!task) break;
+      if (rollbackUnderWay(task.rollback)) state.rollbacksRunning--;
+      task.rollback = { state: 'skipped', exit_code: null };
       break;
     case 'tasks_added': {
       const parent = state.tasks.get(e.parent);
@@ -248,13 +305,14 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       break;
     case 'rollback_started':
       if (!task) break;
-      if (task.rollback?.state !== 'running') state.rollbacksRunning++;
+      if (!rollbackUnderWay(task.rollback)) state.rollbacksRunning++;
       task.rollback = { state: 'running', exit_code: null };
+      task.rollbacks++;
       break;
     case 'rollback_succeeded':
     case 'rollback_failed':
       if (!task) break;
-      if (task.rollback?.state === 'running') state.rollbacksRunning--;
+      if (rollbackUnderWay(task.rollback)) state.rollbacksRunning--;
       task.rollback = { state: e.event === 'rollback_succeeded' ? 'succeeded' : 'failed', exit_code: e.exit_code };
       if (e.event === 'rollback_succeeded') task.snapshot = null;
       break;
