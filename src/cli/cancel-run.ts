@@ -88,7 +88,7 @@ async function closeDeadRun(home: string, runId: string): Promise<number> {
     const bodies: RunEventBody[] = [{ event: 'cancel_requested', by: 'aad cancel' }];
     for (const id of state.order) {
       const t = state.tasks.get(id)!;
-      if (t.state === 'pending' || t.state === 'running' || t.state === 'retrying' || t.state === 'decomposed') bodies.push({ event: 'task_cancelled', task: id, reason: 'cancelled (aad cancel; its runner had died)' });
+      if (t.state === 'pending' || t.state === 'running' || t.state === 'retrying' || t.state === 'decomposed' || t.state === 'awaiting_approval') bodies.push({ event: 'task_cancelled', task: id, reason: 'cancelled (aad cancel; its runner had died)' });
     }
     for (const b of bodies) reduce(state, journal.append(b));
     journal.append({ event: 'run_finished', state: 'cancelled', exit_code: 4, counts: countStates(state) });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Plan } from '../plan/compile.js';
 import { ConsoleReporter, type ConsoleMode } from '../report/console.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
@@ -40,7 +41,10 @@ export async function drive(o: DriveOptions): Promise<number> {
   const clock = Date.now;
   const journal = new Journal(o.paths.events, clock, redactions.length ? (l) => maskText(l, redactions) : undefined);
   let state = o.state;
-  const reporter = new ConsoleReporter(o.mode, () => runner?.state ?? state, clock);
+  const home = path.dirname(path.dirname(o.paths.dir));
+  // The approve command it prints must work from another terminal: it names the home unless it is ./.aad.
+  const homeFlag = home === path.resolve('.aad') ? '' : ` --home ${/^[\w./:@%+,-]+$/.test(home) ? home : `'${home.replaceAll("'", "'\\''")}'`}`;
+  const reporter = new ConsoleReporter(o.mode, () => runner?.state ?? state, clock, homeFlag);
   let runner: Runner | undefined;
 
   // Ctrl-C, SIGTERM (aad cancel) and SIGHUP cancel the run; a second Ctrl-C kills the task groups at once.
@@ -59,8 +63,12 @@ export async function drive(o: DriveOptions): Promise<number> {
     process.on(sig, h);
     return [sig, h] as const;
   });
+  // `aad approve` / `aad reject` left an answer in the run directory: the runner records it now.
+  const onAnswer = () => runner?.checkRequests();
+  process.on('SIGUSR2', onAnswer);
   const unlisten = () => {
     for (const [sig, h] of handlers) process.off(sig, h);
+    process.off('SIGUSR2', onAnswer);
   };
 
   const record = (bodies: RunEventBody[]) => {

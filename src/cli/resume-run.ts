@@ -94,9 +94,14 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
       writeRunnerFile(run.paths, owner, claimedAt);
       await reapLeftovers(run.state, graceMs);
       const reset_: RunEventBody = { event: 'tasks_reset', tasks: reset };
+      // Approvals and rejections given while the runner was dead: recorded now, after the reset they apply to.
+      const { pendingAnswers } = await import('./approve-run.js');
+      const answers = pendingAnswers(run.paths, plan, run.state, (m) => {
+        if (mode !== 'json') printErr(`aad: ${m}`);
+      });
       // A run made before its plan had isolated tasks cannot be (its plan is its own copy); a journal cut short before the base was recorded can.
-      if (isolation && !integ) return [{ event: 'integration_branch', root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }, reset_];
-      return [reset_];
+      if (isolation && !integ) return [{ event: 'integration_branch', root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }, reset_, ...answers];
+      return [reset_, ...answers];
     },
   });
 }
@@ -113,7 +118,7 @@ function readPlanCopy(run: LoadedRun): string {
 
 /**
  * Plain resume: every task that did not succeed. --failed-only: failed and blocked tasks, tasks a dead runner
- * left running (interrupted), tasks a fail-fast cancelled (`failFastCancelled`), and the skipped tasks
+ * left running (interrupted) or waiting for their approval, tasks a fail-fast cancelled (`failFastCancelled`), and the skipped tasks
  * downstream of them; tasks cancelled by `aad cancel` or Ctrl-C, and pending ones, stay. A parent goes with
  * its children: a chosen child brings its parent (which waits for it again, `decomposed`), and a chosen or
  * unfinished parent brings its children that did not succeed (finished children never run again).
@@ -121,7 +126,7 @@ function readPlanCopy(run: LoadedRun): string {
 export function tasksToReset(plan: Plan, state: RunState, failedOnly: boolean, failFastCancelled: ReadonlySet<string>): string[] {
   const ids = plan.tasks.map((t) => t.id).filter((id) => state.tasks.has(id));
   if (!failedOnly) return ids.filter((id) => state.tasks.get(id)!.state !== 'succeeded');
-  const rerun = new Set(['failed', 'blocked', 'running', 'retrying', 'decomposed']);
+  const rerun = new Set(['failed', 'blocked', 'running', 'retrying', 'decomposed', 'awaiting_approval']);
   const chosen = new Set(ids.filter((id) => {
     const s = state.tasks.get(id)!.state;
     return rerun.has(s) || (s === 'cancelled' && failFastCancelled.has(id));

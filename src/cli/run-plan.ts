@@ -26,6 +26,8 @@ export interface RunArgs {
   json?: boolean;
   quiet?: boolean;
   home?: string;
+  /** `--approve ID,ID|all`: tasks approved ahead. */
+  approve?: string;
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
@@ -37,6 +39,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const only = parseOnly(a.only, loaded.plan);
   const selected = only ? restrictPlan(loaded.plan, only) : loaded.plan;
   const maxParallel = effectiveParallel(maxParallelFlag, selected);
+  const approvals = a.approve === undefined ? [] : (await import('./approve-run.js')).preApprovals(a.approve, selected);
   if (a.dryRun) {
     printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home)));
     return 0;
@@ -81,6 +84,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
       { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner },
       // The base is recorded before the integration branch is made at it (Runner.run, run/worktree).
       ...(isolation ? [{ event: 'integration_branch' as const, root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }] : []),
+      ...approvals,
     ],
   });
 }

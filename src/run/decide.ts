@@ -17,6 +17,10 @@ export type Action =
   | { kind: 'stop'; task: string }
   /** Fail-fast: a task failed, so the run stops. */
   | { kind: 'cancel_run'; by: string }
+  /** A ready task waits for its `approval` instead of starting (it enters `awaiting_approval`). */
+  | { kind: 'await_approval'; task: string; text: string }
+  /** A task's approval did not come within its `approval_timeout_sec`: it is rejected. */
+  | { kind: 'reject'; task: string; reason: string }
   /** A parent's children have all ended: it ends too (succeeded when all of them did). */
   | { kind: 'settle'; task: string; end: 'succeeded' | 'failed' | 'cancelled'; reason: string }
   /** Nothing can progress any more. */
@@ -76,7 +80,7 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
     const i = order[o]!;
     const run = runs[i];
     if (!run) continue;
-    if (run.state !== 'pending' && run.state !== 'retrying') {
+    if (run.state !== 'pending' && run.state !== 'retrying' && run.state !== 'awaiting_approval') {
       if (run.state === 'running' && state.cancel && !run.killed && (!scope || scope.has(run.id))) actions.push({ kind: 'stop', task: run.id });
       continue;
     }
@@ -118,6 +122,12 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
       continue;
     }
     if (waiting) continue;
+    const gate = approvalGate(plan.tasks[i]!, run, nowMs, actions);
+    if (gate !== 'open') {
+      if (gate === 'rejected') settle(run.id, 'failed');
+      else if (gate !== null) wakeAtMs = wakeAtMs === null ? gate : Math.min(wakeAtMs, gate);
+      continue;
+    }
     if (run.state === 'retrying' && run.retryAtMs !== null && run.retryAtMs > nowMs) {
       wakeAtMs = wakeAtMs === null ? run.retryAtMs : Math.min(wakeAtMs, run.retryAtMs);
       continue;
@@ -135,7 +145,7 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
   else if (!open) {
     let closing = 0;
     if (next) for (const s of next.values()) if (DONE.has(s)) closing++;
-    open = state.counts.pending + state.counts.running + state.counts.retrying + state.counts.decomposed - closing > 0;
+    open = openTasks(state) - closing > 0;
   }
   if (!open) {
     const final = finalState(state, stateOf);
@@ -144,6 +154,30 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
   // A child skipped or cancelled now may end its parent: decide again once it is recorded.
   const again = next !== undefined && state.counts.decomposed > 0;
   return again ? { actions, wakeAtMs, upcoming, held, again } : { actions, wakeAtMs, upcoming, held };
+}
+
+/** Tasks that keep the run open: waiting, running, waiting for their approval or for their children. */
+function openTasks(state: RunState): number {
+  const c = state.counts;
+  return c.pending + c.running + c.retrying + c.decomposed + c.awaiting_approval;
+}
+
+/**
+ * A ready task's `approval`: 'open' when it has none or it was given; else it waits (an `await_approval`
+ * action the first time), until its `approval_timeout_sec` rejects it ('rejected', with a `reject` action).
+ * A number is when the timeout falls due; null: no timeout.
+ */
+function approvalGate(task: Task, run: TaskRun, nowMs: number, actions: Action[]): 'open' | 'rejected' | number | null {
+  if (task.approval === undefined || run.approved) return 'open';
+  if (run.state !== 'awaiting_approval') {
+    actions.push({ kind: 'await_approval', task: run.id, text: task.approval });
+    return task.approvalTimeoutMs === undefined ? null : nowMs + task.approvalTimeoutMs;
+  }
+  if (task.approvalTimeoutMs === undefined || run.awaitingSinceMs === null) return null;
+  const due = run.awaitingSinceMs + task.approvalTimeoutMs;
+  if (due > nowMs) return due;
+  actions.push({ kind: 'reject', task: run.id, reason: `no approval within ${task.approvalTimeoutMs / 1000}s` });
+  return 'rejected';
 }
 
 /** The decision that no task changes: none once the run is over; the run's cancel once fail-fast saw a failure. */
@@ -255,7 +289,7 @@ function frontier(plan: Plan, state: RunState): Frontier | undefined {
       frontiers.set(state, f);
       break;
     }
-    if (st === 'pending' || st === 'retrying') {
+    if (st === 'pending' || st === 'retrying' || st === 'awaiting_approval') {
       if (f.unmet[i] === 0) f.ready.add(i);
     } else {
       f.ready.delete(i);
@@ -293,7 +327,7 @@ function buildFrontier(plan: Plan, state: RunState): Frontier {
 }
 
 function isWaiting(run: TaskRun | undefined): boolean {
-  return run !== undefined && (run.state === 'pending' || run.state === 'retrying');
+  return run !== undefined && (run.state === 'pending' || run.state === 'retrying' || run.state === 'awaiting_approval');
 }
 
 /** decide from the frontier: no cancel, no scope, nothing to skip; the same decision as the scan's. */
@@ -302,8 +336,16 @@ function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: num
   const runs = runsByIndex(plan, state);
   const ready: number[] = [];
   let wakeAtMs: number | null = null;
+  let rejected = false;
   for (const i of f.ready) {
     const run = runs[i]!;
+    const gate = approvalGate(plan.tasks[i]!, run, nowMs, actions);
+    if (gate !== 'open') {
+      // A rejected task's dependents are skipped by the scan the next decision makes.
+      if (gate === 'rejected') rejected = true;
+      else if (gate !== null) wakeAtMs = wakeAtMs === null ? gate : Math.min(wakeAtMs, gate);
+      continue;
+    }
     if (run.state === 'retrying' && run.retryAtMs !== null && run.retryAtMs > nowMs) {
       wakeAtMs = wakeAtMs === null ? run.retryAtMs : Math.min(wakeAtMs, run.retryAtMs);
       continue;
@@ -311,9 +353,9 @@ function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: num
     ready.push(i);
   }
   const { startCount, upcoming, held } = pickStarts(plan, runs, ready, actions, state.counts.running, maxParallel, holds);
-  const open = startCount > 0 || state.rollbacksRunning > 0 || state.counts.pending + state.counts.running + state.counts.retrying + state.counts.decomposed > 0;
+  const open = rejected || startCount > 0 || state.rollbacksRunning > 0 || openTasks(state) > 0;
   if (!open) actions.push({ kind: 'finish', ...finalState(state, (id) => state.tasks.get(id)!.state) });
-  return { actions, wakeAtMs, upcoming, held };
+  return rejected ? { actions, wakeAtMs, upcoming, held, again: true } : { actions, wakeAtMs, upcoming, held };
 }
 
 const runsCache = new WeakMap<RunState, { plan: Plan; runs: (TaskRun | undefined)[] }>();

@@ -23,11 +23,55 @@ export interface FailureEffects {
 /** Reports a problem that is not an event (a hook that failed, an artifact warning) to the person watching. */
 export type Notice = (message: string) => void;
 
+/** How a rollback ended, before its verify: what the events, the escalation and the note say. */
+type Restored =
+  | { ok: true; exitCode: number | null; note?: string; summary: string }
+  | { ok: false; exitCode: number | null; reason: string; note?: string; escalation: string; summary: string | undefined };
+
 /** The real effects: processes, files and git. */
 export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly string[]; notice: Notice; onEscalationHook?: import('../plan/compile.js').Cmd; workdir: string; artifactsDir?: string; clock: () => number }): FailureEffects {
   // Notices quote hooks' stderr and file names: mask them like everything else aad prints.
   const notice: Notice = (m) => opts.notice(maskText(m, opts.secrets));
   const snapshotProblems = new Map<string, string>();
+
+  /** Runs the rollback itself: the isolated task's worktree discarded, the git snapshot restored, or the plan's command. */
+  async function restore(runner: Runner, task: Task, rb: NonNullable<Task['rollback']>): Promise<Restored> {
+    if (rb.kind === 'git' && task.isolation === 'worktree' && runner.worktrees) {
+      const r = await runner.worktrees.discard(runner, task);
+      if (r.ok) return { ok: true, exitCode: null, note: r.note, summary: `Rolled back with git: ${r.note}` };
+      return { ok: false, exitCode: null, reason: r.note, escalation: `rollback failed: ${r.note}`, summary: `Rollback failed: ${r.note}.` };
+    }
+    if (rb.kind === 'git') {
+      const snap = runner.state.tasks.get(task.id)?.snapshot;
+      if (!snap) {
+        const reason = `git rollback impossible: ${snapshotProblems.get(task.id) ?? 'no snapshot was taken before the first attempt'}`;
+        return { ok: false, exitCode: null, reason, escalation: reason, summary: undefined };
+      }
+      const { restoreWorkTree } = await import('./git-snapshot.js');
+      // aad's own files (the run directories, the artifact copies) may lie in the work tree: not the task's changes.
+      const leaveAlone = [path.dirname(runner.paths.dir), ...(opts.artifactsDir === undefined ? [] : [absoluteFrom(opts.workdir, opts.artifactsDir)])];
+      const failedRef = snap.ref.replace(/\/before(-\d+)?$/, (_, n: string | undefined) => `/failed${n ?? ''}`);
+      const r = await restoreWorkTree(snap, failedRef, { leaveAlone });
+      if (r.ok) return { ok: true, exitCode: null, note: r.note, summary: `Rolled back with git: ${r.restored.length} file(s) restored, ${r.removed.length} removed. ${r.note}` };
+      const reason = r.reason ?? 'git restore failed';
+      return { ok: false, exitCode: null, reason, note: r.note, escalation: `rollback failed: ${reason}. ${r.note}`, summary: r.note };
+    }
+    const r = await opts.spawn({
+      cmd: rb,
+      cwd: runner.cwdOf(task),
+      env: runner.envOf(task, 'rollback'),
+      logPath: runner.paths.attemptLog(task.id, 'rollback'),
+      timeoutMs: task.rollbackTimeoutMs,
+      killGraceMs: task.killGraceMs,
+      secrets: opts.secrets,
+      ids: { runId: runner.state.runId, taskId: task.id },
+    }).done;
+    if (r.exitCode === 0 && !r.timedOut) return { ok: true, exitCode: 0, summary: 'Rollback succeeded.' };
+    const { describeFailure } = await import('./decide.js');
+    const reason = describeFailure({ timeoutMs: task.rollbackTimeoutMs }, r);
+    return { ok: false, exitCode: r.exitCode, reason, escalation: `rollback failed: ${reason}`, summary: `Rollback failed: ${reason}.` };
+  }
+
   return {
     async beforeAttempt(runner, task) {
       // An isolated task's worktree is its own snapshot: its base.
@@ -72,57 +116,34 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
       if (!rb) return undefined;
       runner.emit({ event: 'rollback_started', task: task.id });
       runner.flush();
-      if (rb.kind === 'git' && task.isolation === 'worktree' && runner.worktrees) {
-        const r = await runner.worktrees.discard(runner, task);
-        if (r.ok) {
-          runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: null, note: r.note });
-          return `Rolled back with git: ${r.note}`;
+      const r = await restore(runner, task, rb);
+      if (r.ok && task.rollbackVerify) {
+        // A rollback is only as good as the state it left: the plan's check says whether it is.
+        const v = await opts.spawn({
+          cmd: task.rollbackVerify,
+          cwd: runner.cwdOf(task),
+          env: runner.envOf(task, 'rollback'),
+          logPath: runner.paths.attemptLog(task.id, 'rollback-verify'),
+          timeoutMs: task.rollbackTimeoutMs,
+          killGraceMs: task.killGraceMs,
+          secrets: opts.secrets,
+          ids: { runId: runner.state.runId, taskId: task.id },
+        }).done;
+        if (v.exitCode !== 0 || v.timedOut) {
+          const { describeFailure } = await import('./decide.js');
+          const reason = `verify failed: ${describeFailure({ timeoutMs: task.rollbackTimeoutMs }, v)}`;
+          runner.emit({ event: 'rollback_failed', task: task.id, exit_code: r.exitCode, reason, ...(r.note ? { note: r.note } : {}) });
+          runner.escalate(task, 'critical', `rollback failed: ${reason} (log logs/${fileName(task.id)}/rollback-verify.log)${r.note ? `. ${r.note}` : ''}`, null);
+          return `Rollback failed: ${reason}.`;
         }
-        runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason: r.note });
-        runner.escalate(task, 'critical', `rollback failed: ${r.note}`, null);
-        return `Rollback failed: ${r.note}.`;
       }
-      if (rb.kind === 'git') {
-        const snap = runner.state.tasks.get(task.id)?.snapshot;
-        if (!snap) {
-          const reason = `git rollback impossible: ${snapshotProblems.get(task.id) ?? 'no snapshot was taken before the first attempt'}`;
-          runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason });
-          runner.escalate(task, 'critical', reason, null);
-          return undefined;
-        }
-        const { restoreWorkTree } = await import('./git-snapshot.js');
-        // aad's own files (the run directories, the artifact copies) may lie in the work tree: not the task's changes.
-        const leaveAlone = [path.dirname(runner.paths.dir), ...(opts.artifactsDir === undefined ? [] : [absoluteFrom(opts.workdir, opts.artifactsDir)])];
-        const failedRef = snap.ref.replace(/\/before(-\d+)?$/, (_, n: string | undefined) => `/failed${n ?? ''}`);
-        const r = await restoreWorkTree(snap, failedRef, { leaveAlone });
-        if (r.ok) {
-          runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: null, note: r.note });
-          return `Rolled back with git: ${r.restored.length} file(s) restored, ${r.removed.length} removed. ${r.note}`;
-        }
-        runner.emit({ event: 'rollback_failed', task: task.id, exit_code: null, reason: r.reason ?? 'git restore failed', note: r.note });
-        runner.escalate(task, 'critical', `rollback failed: ${r.reason ?? 'git restore failed'}. ${r.note}`, null);
-        return r.note;
+      if (r.ok) {
+        runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: r.exitCode, ...(r.note ? { note: r.note } : {}) });
+        return r.summary;
       }
-      const proc = opts.spawn({
-        cmd: rb,
-        cwd: runner.cwdOf(task),
-        env: runner.envOf(task, 'rollback'),
-        logPath: runner.paths.attemptLog(task.id, 'rollback'),
-        timeoutMs: task.rollbackTimeoutMs,
-        killGraceMs: task.killGraceMs,
-        secrets: opts.secrets,
-        ids: { runId: runner.state.runId, taskId: task.id },
-      });
-      const r = await proc.done;
-      if (r.exitCode === 0 && !r.timedOut) {
-        runner.emit({ event: 'rollback_succeeded', task: task.id, exit_code: 0 });
-        return 'Rollback succeeded.';
-      }
-      const { describeFailure } = await import('./decide.js');
-      const reason = describeFailure({ timeoutMs: task.rollbackTimeoutMs }, r);
-      runner.emit({ event: 'rollback_failed', task: task.id, exit_code: r.exitCode, reason });
-      runner.escalate(task, 'critical', `rollback failed: ${reason}`, null);
-      return `Rollback failed: ${reason}.`;
+      runner.emit({ event: 'rollback_failed', task: task.id, exit_code: r.exitCode, reason: r.reason, ...(r.note ? { note: r.note } : {}) });
+      runner.escalate(task, 'critical', r.escalation, null);
+      return r.summary;
     },
 
     async escalate(runner, task, level, reason, attempt) {

@@ -1,5 +1,8 @@
 import { closeSync } from 'node:fs';
 import { mkdir, open as openFile } from 'node:fs/promises';
+import { formatCmd } from '../plan/compile.js';
+import { dropRequest, readRequests, type ApprovalRequest } from '../store/requests.js';
+import { lastLineOf } from '../store/attempt-logs.js';
 import path from 'node:path';
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
@@ -15,7 +18,8 @@ import { qualifyChildren, readOutcome, type OutcomeRead } from '../plan/outcome.
 import type { TaskInput } from '../plan/types.gen.js';
 import type { FailureEffects } from './failure.js';
 import type { AttemptDone, Spawner, TaskProcess } from './process.js';
-import { countStates, reduce, type RunState, type TaskRun } from './reduce.js';
+import { countStates, reduce, rejectionReason, rollbackUnderWay, type RunState, type TaskRun } from './reduce.js';
+import type { RollbackPlan } from './outcome-rules.js';
 import type { HeldTask, TreeHolds } from './tree-holds.js';
 import { withoutGitRedirects } from './git-plumbing.js';
 import type { Worktrees } from './worktree.js';
@@ -58,6 +62,12 @@ const MAX_OUTCOME_BYTES = 64 * 1024 * 1024;
 
 const DECISIONS: Record<Verdict['kind'], Decision> = { succeed: 'succeed', decompose: 'decompose', retry: 'retry', fail: 'fail', block: 'block', cancelled: 'cancel' };
 
+/** How often the runner looks for approvals while something waits for one (a signal makes it look at once). */
+const REQUEST_POLL_MS = 500;
+
+/** A person's answer to a rollback's approval: approved, or why the rollback is skipped. */
+type GateAnswer = { approved: true } | { approved: false; skipped: string };
+
 /** The end of a run. */
 export interface RunOutcome {
   state: RunState;
@@ -85,6 +95,11 @@ export class Runner {
   private held = new Set<string>();
   /** The plan as run: the plan file's tasks, then the children their outcomes added. */
   private plan: Plan;
+  /** Rollbacks waiting for their approval (`rollback_approval`): the answer ends the wait. */
+  private readonly rollbackGates = new Map<string, (answer: GateAnswer) => void>();
+  /** Looks for approvals (`requests/`) while something waits for one; a signal (`aad approve`) makes it look at once. */
+  private requestTimer: NodeJS.Timeout | undefined;
+  private heartbeatsMade = false;
 
   constructor(private readonly o: RunnerOptions) {
     this.plan = o.plan;
@@ -121,7 +136,65 @@ export class Runner {
   requestCancel(by: string): void {
     if (this.o.state.state !== 'running' || this.o.state.cancel) return;
     this.emit({ event: 'cancel_requested', by });
+    // A rollback waiting for its approval does not run in a run being stopped: the workspace stays as the task left it.
+    for (const [id, answer] of [...this.rollbackGates]) {
+      this.rollbackGates.delete(id);
+      answer({ approved: false, skipped: `the run was cancelled (${by}) while the rollback waited for its approval` });
+    }
     this.tick();
+  }
+
+  /**
+   * Records the approvals and rejections other terminals left in the run directory (`aad approve`, `aad reject`):
+   * for a task waiting for its approval, or a rollback waiting for its own; any other request is stale and dropped.
+   */
+  checkRequests(): void {
+    if (this.ioError || this.o.state.state !== 'running') return;
+    const found = readRequests(this.o.paths);
+    if (found.length === 0) return;
+    for (const { request } of found) this.answer(request);
+    this.o.journal.flush();
+    for (const { file } of found) dropRequest(file);
+    this.tick();
+  }
+
+  private answer(r: ApprovalRequest): void {
+    const run = this.o.state.tasks.get(r.task);
+    const task = this.plan.byId.get(r.task);
+    if (!run || !task) return;
+    const reason = r.reason ?? '';
+    if (r.rollback) {
+      const gate = this.rollbackGates.get(r.task);
+      if (!gate) return;
+      this.rollbackGates.delete(r.task);
+      if (r.action === 'approve') {
+        this.emit({ event: 'task_approved', task: r.task, by: r.by, ...(reason ? { reason } : {}), rollback: true });
+        gate({ approved: true });
+      } else {
+        this.emit({ event: 'task_rejected', task: r.task, by: r.by, reason, rollback: true });
+        gate({ approved: false, skipped: rejectionReason(r.by, reason) });
+      }
+      return;
+    }
+    if (run.state !== 'awaiting_approval') return;
+    if (r.action === 'approve') this.emit({ event: 'task_approved', task: r.task, by: r.by, ...(reason ? { reason } : {}) });
+    else this.reject(task, r.by, reason);
+  }
+
+  /** A task rejected (by a person, or by its approval timeout): it fails without an attempt. */
+  private reject(task: Task, by: string, reason: string): void {
+    this.emit({ event: 'task_rejected', task: task.id, by, reason });
+    this.escalate(task, 'error', `failed: ${rejectionReason(by, reason)}`, null);
+  }
+
+  /** Looks for requests every half second while a task or a rollback waits for its approval (this also keeps the process alive). */
+  private watchRequests(): void {
+    const waiting = this.o.state.counts.awaiting_approval > 0 || this.rollbackGates.size > 0;
+    if (waiting && !this.requestTimer) this.requestTimer = setInterval(() => this.checkRequests(), REQUEST_POLL_MS);
+    else if (!waiting && this.requestTimer) {
+      clearInterval(this.requestTimer);
+      this.requestTimer = undefined;
+    }
   }
 
   /** Kills every running task group at once (a second Ctrl-C). */
@@ -190,6 +263,15 @@ export class Runner {
         case 'settle':
           this.settleParent(a.task, a.end, a.reason);
           break;
+        case 'await_approval': {
+          this.emit({ event: 'approval_requested', task: a.task, text: a.text });
+          const task = plan.byId.get(a.task)!;
+          this.escalate(task, 'warning', `waiting for approval: ${a.text}`, null);
+          break;
+        }
+        case 'reject':
+          this.reject(plan.byId.get(a.task)!, 'timeout', a.reason);
+          break;
         case 'finish':
           this.emit({ event: 'run_finished', state: a.state, exit_code: a.exitCode, counts: countStates(state) });
           break;
@@ -202,6 +284,7 @@ export class Runner {
     for (const a of starts) this.track(this.launch(plan.byId.get(a.task)!, a.attempt));
     for (const id of upcoming) this.logs.prepare(id, state.tasks.get(id)!.attempts + 1);
     this.armWake(wakeAtMs);
+    this.watchRequests();
     const fin = actions.find((a) => a.kind === 'finish');
     if (fin && fin.kind === 'finish') void this.end(fin.exitCode);
   }
@@ -231,6 +314,7 @@ export class Runner {
 
   private async end(exitCode: 0 | 3 | 4): Promise<void> {
     clearTimeout(this.wakeTimer);
+    clearInterval(this.requestTimer);
     await Promise.allSettled([...this.busy]);
     await this.logs.dropUnused();
     try {
@@ -263,6 +347,10 @@ export class Runner {
     }
     this.ioError = err;
     clearTimeout(this.wakeTimer);
+    clearInterval(this.requestTimer);
+    this.requestTimer = undefined;
+    for (const answer of this.rollbackGates.values()) answer({ approved: false, skipped: 'aad stopped (a write of the run failed)' });
+    this.rollbackGates.clear();
     for (const [id, p] of this.procs) {
       this.stopping.add(id);
       p.stop();
@@ -298,7 +386,7 @@ export class Runner {
       ...(isolated ? (withoutGitRedirects(this.baseEnv) as Record<string, string>) : this.baseEnv),
       ...task.env,
       ...(wt && !wt.removed ? { AAD_WORKTREE: wt.path } : {}),
-      ...(typeof attempt === 'number' ? { AAD_OUTCOME: this.o.paths.outcome(task.id, attempt) } : {}),
+      ...(typeof attempt === 'number' ? { AAD_OUTCOME: this.o.paths.outcome(task.id, attempt), AAD_HEARTBEAT: this.o.paths.heartbeat(task.id) } : {}),
       AAD_RUN_ID: this.o.state.runId,
       AAD_TASK_ID: task.id,
       AAD_ATTEMPT: String(attempt),
@@ -338,6 +426,10 @@ export class Runner {
   private async attempt(task: Task, attempt: number): Promise<AttemptDone> {
     await this.logs.dir(task.id);
     await mkdir(path.dirname(this.o.paths.outcome(task.id, attempt)), { recursive: true });
+    if (!this.heartbeatsMade) {
+      await mkdir(this.o.paths.heartbeatsDir, { recursive: true });
+      this.heartbeatsMade = true;
+    }
     if (task.isolation === 'worktree' && this.o.worktrees) await this.o.worktrees.prepare(this, task, attempt);
     await this.o.failure.beforeAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
@@ -383,16 +475,20 @@ export class Runner {
     const state = this.o.state;
     const run = state.tasks.get(task.id)!;
     const read = result.stopped ? undefined : await this.readOutcome(task, attempt);
+    // The last output line makes a failure's signature (max_identical_failures): read only when the task compares them.
+    const lastLine = task.maxIdenticalFailures !== undefined && !result.stopped ? await lastLineOf(this.o.paths.attemptLog(task.id, attempt)) : undefined;
     const verdict = decideOutcome(task, run, result, state.cancel?.by ?? null, {
       read,
       random: this.o.random,
       limits: { added: state.added, maxChildren: this.plan.maxChildren },
+      lastLine,
     });
     const { outcome, reason: reported } = outcomeOf(task, result, read);
     const reason = verdict.kind === 'succeed' || verdict.kind === 'decompose' ? reported : verdict.reason;
     this.emit({
       event: 'task_decided', task: task.id, attempt, outcome, decision: DECISIONS[verdict.kind], reason,
       ...(verdict.kind === 'retry' ? { delay_ms: verdict.delayMs } : {}),
+      ...((verdict.kind === 'retry' || verdict.kind === 'fail') && verdict.signature !== undefined ? { signature: verdict.signature } : {}),
     });
     const end = {
       task: task.id,
@@ -453,9 +549,18 @@ export class Runner {
         // Attempts over the whole run (resumes included): the number the console, the summary and status show.
         this.emit({ event: 'task_failed', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason, attempts: run.attempts }, at);
         this.o.journal.flush();
-        const note = verdict.rollback ? await this.o.failure.rollback(this, task) : undefined;
         const n = run.attempts;
-        this.escalate(task, 'error', `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}${note ? `. ${note}` : ''}`, attempt);
+        const failure = `failed for good after ${n} attempt${n === 1 ? '' : 's'}: ${verdict.reason}`;
+        // The same failure again and again: a person has to look (a critical escalation), not one more retry.
+        const level = verdict.storm ? 'critical' : 'error';
+        if (verdict.rollback && task.rollbackApproval) {
+          // Said before the rollback waits for its approval, which may take long.
+          this.escalate(task, level, failure, attempt);
+          await this.rollBack(task, verdict);
+        } else {
+          const note = await this.rollBack(task, verdict);
+          this.escalate(task, level, `${failure}${note ? `. ${note}` : ''}`, attempt);
+        }
         break;
       }
       case 'cancelled': {
@@ -463,10 +568,61 @@ export class Runner {
         await this.isolated(task)?.keep(this, task, 'cancelled');
         const at = this.o.clock();
         this.emit({ event: 'task_cancelled', ...end, duration_ms: this.taskDuration(run, at), reason: verdict.reason }, at);
-        if (verdict.rollback) await this.o.failure.rollback(this, task);
+        await this.rollBack(task, verdict);
         break;
       }
     }
+  }
+
+  /**
+   * The rollback the decider called for: skipped with a critical escalation when its limit is reached
+   * (`max_rollbacks`), first approved by a person with `rollback_approval`; returns a note for the escalation.
+   */
+  private async rollBack(task: Task, plan: RollbackPlan): Promise<string | undefined> {
+    if (plan.rollbackSkipped !== undefined) return this.skipRollback(task, plan.rollbackSkipped);
+    if (!plan.rollback) return undefined;
+    if (task.rollbackApproval) {
+      const answer = await this.rollbackApproval(task);
+      if (!answer.approved) return this.skipRollback(task, `${answer.skipped}: the workspace was left as the task left it`);
+    }
+    return this.o.failure.rollback(this, task);
+  }
+
+  private skipRollback(task: Task, reason: string): string {
+    this.emit({ event: 'rollback_skipped', task: task.id, reason });
+    this.escalate(task, 'critical', `rollback skipped: ${reason}`, null);
+    this.o.journal.flush();
+    return `Rollback skipped: ${reason}.`;
+  }
+
+  /** Waits for `aad approve … --rollback` (or a rejection, the approval timeout, a cancel). */
+  private rollbackApproval(task: Task): Promise<GateAnswer> {
+    if (this.o.state.cancel && !this.o.state.cancel.failFast) return Promise.resolve({ approved: false, skipped: `the run was cancelled (${this.o.state.cancel.by}) before the rollback was approved` });
+    const text = `roll back ${task.id} (${formatCmd(task.rollback!)})`;
+    this.emit({ event: 'approval_requested', task: task.id, text, rollback: true });
+    this.escalate(task, 'warning', `waiting for approval: ${text}`, null);
+    this.o.journal.flush();
+    return new Promise<GateAnswer>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      this.rollbackGates.set(task.id, (answer) => {
+        clearTimeout(timer);
+        resolve(answer);
+        this.watchRequests();
+      });
+      const ms = task.approvalTimeoutMs;
+      if (ms !== undefined) {
+        timer = setTimeout(() => {
+          if (!this.rollbackGates.delete(task.id)) return;
+          const reason = `no approval within ${ms / 1000}s`;
+          this.emit({ event: 'task_rejected', task: task.id, by: 'timeout', reason, rollback: true });
+          resolve({ approved: false, skipped: rejectionReason('timeout', reason) });
+          this.watchRequests();
+        }, ms);
+      }
+      this.watchRequests();
+      // An answer may already be waiting (given as soon as the request was printed).
+      queueMicrotask(() => this.checkRequests());
+    });
   }
 
   /** Why children asking for `isolation: worktree` cannot have it (never a silent fallback to the shared work tree). */

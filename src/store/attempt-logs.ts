@@ -1,7 +1,32 @@
 import { closeSync, mkdirSync, open as openCallback, openSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { mkdir, open as openFile, unlink } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { RunPaths } from './paths.js';
+
+/** How much of a log's end `lastLineOf` reads. */
+const TAIL_BYTES = 8192;
+
+/** The last non-blank line of a log (from its last 8 KiB), or undefined when it has none or cannot be read. */
+export async function lastLineOf(logPath: string): Promise<string | undefined> {
+  let tail: string;
+  try {
+    const fh = await openFile(logPath, 'r');
+    try {
+      const { size } = await fh.stat();
+      const length = Math.min(size, TAIL_BYTES);
+      const buf = Buffer.alloc(length);
+      await fh.read(buf, 0, length, size - length);
+      tail = buf.toString('utf8');
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return undefined;
+  }
+  const lines = tail.split(/\r?\n|\r/);
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i]!.trim() !== '') return lines[i]!.trim();
+  return undefined;
+}
 
 /** Opens a file for appending off the main thread, as a plain descriptor (spawn takes descriptors). */
 const openForAppend = promisify(openCallback) as (path: string, flags: string) => Promise<number>;

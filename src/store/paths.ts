@@ -15,7 +15,12 @@ export function runPaths(home: string, runId: string) {
     runner: join(dir, 'runner.json'),
     logsDir: join(dir, 'logs'),
     taskLogDir: (task: string) => join(dir, 'logs', fileName(task)),
-    attemptLog: (task: string, attempt: number | 'rollback') => join(dir, 'logs', fileName(task), `${attempt}.log`),
+    attemptLog: (task: string, attempt: number | 'rollback' | 'rollback-verify') => join(dir, 'logs', fileName(task), `${attempt}.log`),
+    /** `$AAD_HEARTBEAT` of a task: a file it may touch to show it is alive (`stall_timeout_sec`). */
+    heartbeatsDir: join(dir, 'heartbeats'),
+    heartbeat: (task: string) => join(dir, 'heartbeats', fileName(task)),
+    /** Approvals and rejections from other terminals, for the runner to record (store/requests.ts). */
+    requestsDir: join(dir, 'requests'),
     /** `$AAD_OUTCOME` of an attempt: the file the task may write its outcome in. */
     outcome: (task: string, attempt: number) => join(dir, 'outcomes', fileName(task), `${attempt}.json`),
     /** A plan hook's output (`_hooks` cannot be a task id: ids start with a letter or digit). */

@@ -8,6 +8,7 @@ export default defineCommand({
     plan: { ...planArg.plan, description: 'Plan file; or task ids of ./aad.yaml (`aad run build` runs as `--only build`)' },
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
     ...onlyArgs('Run only'),
+    approve: { type: 'string', description: 'Approve these tasks ahead (comma-separated ids of tasks with `approval`, or `all`): they start without waiting, as in CI', valueHint: 'ID,ID|all' },
     'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`; with --json, as `aad graph --json`) and run nothing' },
     ...driveArgs,
   },
@@ -23,6 +24,7 @@ export default defineCommand({
       json: args.json,
       quiet: args.quiet,
       home: args.home,
+      approve: args.approve,
     });
   },
 });
