@@ -71,10 +71,16 @@ export async function drive(o: DriveOptions): Promise<number> {
     process.off('SIGUSR2', onAnswer);
   };
 
+  let shown = false;
   const record = (bodies: RunEventBody[]) => {
     for (const body of bodies) {
       const e: RunEvent = journal.append(body);
       state = reduce(state, e);
+      // The task prefixes are sized before the first task's line (an approval given ahead, one recorded by resume).
+      if (state && !shown) {
+        reporter.setTasks(state.order);
+        shown = true;
+      }
       reporter.event(e);
     }
     journal.sync();
@@ -92,7 +98,6 @@ export async function drive(o: DriveOptions): Promise<number> {
     journal.close();
     throw err;
   }
-  reporter.setTasks(state.order);
   const worktrees = o.isolation && new (await import('../run/worktree.js')).Worktrees(o.isolation, (m) => reporter.notice(maskText(m, secrets)));
 
   runner = new Runner({
