@@ -78,7 +78,7 @@ describe('tasksToReset', () => {
     const q = plan({ a: [], b: [] });
     const events: Timed[] = [
       started('a'), started('b'), failed('a'), cancelRequested('fail-fast', true), cancelled('b', 'fail-fast: another task failed'),
-      { event: 'run_finished', state: 'failed', exit_code: 3, counts: { pending: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 1, blocked: 0, skipped: 0, cancelled: 1 } },
+      { event: 'run_finished', state: 'failed', exit_code: 3, counts: { pending: 0, awaiting_approval: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 1, blocked: 0, skipped: 0, cancelled: 1 } },
       claimed(7), resetEvent(['a', 'b']), started('a', 2), started('b', 2), cancelRequested('SIGINT'), cancelled('a'), cancelled('b'),
     ];
     const j = journal(q, events);

@@ -34,6 +34,8 @@ describe('compilePlan: defaults', () => {
       rollback: undefined,
       rollbackTimeoutMs: undefined,
       rollbackOnCancel: false,
+      rollbackApproval: false,
+      maxRollbacks: 3,
       isolation: 'shared',
       worktreeCopy: [],
       description: undefined,

@@ -335,9 +335,9 @@ describe('decideOutcome', () => {
   });
 
   it.each([
-    { n: 1, want: { kind: 'retry', delayMs: 1000, reason: 'exit code 2' } },
-    { n: 2, want: { kind: 'retry', delayMs: 3000, reason: 'exit code 2' } },
-    { n: 3, want: { kind: 'fail', reason: 'exit code 2', rollback: false } },
+    { n: 1, want: { kind: 'retry', delayMs: 1000, reason: 'exit code 2', signature: 'exit code 2' } },
+    { n: 2, want: { kind: 'retry', delayMs: 3000, reason: 'exit code 2', signature: 'exit code 2' } },
+    { n: 3, want: { kind: 'fail', reason: 'exit code 2', signature: 'exit code 2', rollback: false } },
   ])('attempt $n of a task with retries: 2 → $want.kind', ({ n, want }) => {
     expect(decideOutcome(task('a'), after('a', n), exit(2), null)).toEqual(want);
   });
@@ -353,13 +353,13 @@ describe('decideOutcome', () => {
   });
 
   it('a task without retries fails on its first failed attempt', () => {
-    expect(decideOutcome(task('t'), after('t', 1), exit(1), null)).toEqual({ kind: 'fail', reason: 'exit code 1', rollback: false });
+    expect(decideOutcome(task('t'), after('t', 1), exit(1), null)).toEqual({ kind: 'fail', reason: 'exit code 1', signature: 'exit code 1', rollback: false });
   });
 
   it('a resumed task gets a fresh budget: attempt numbers go on, retries start again', () => {
     // 3 attempts failed before the resume: attempts 4 and 5 retry, attempt 6 fails.
-    expect(decideOutcome(task('a'), after('a', 4, 3), exit(1), null)).toEqual({ kind: 'retry', delayMs: 1000, reason: 'exit code 1' });
-    expect(decideOutcome(task('a'), after('a', 5, 3), exit(1), null)).toEqual({ kind: 'retry', delayMs: 3000, reason: 'exit code 1' });
+    expect(decideOutcome(task('a'), after('a', 4, 3), exit(1), null)).toEqual({ kind: 'retry', delayMs: 1000, reason: 'exit code 1', signature: 'exit code 1' });
+    expect(decideOutcome(task('a'), after('a', 5, 3), exit(1), null)).toEqual({ kind: 'retry', delayMs: 3000, reason: 'exit code 1', signature: 'exit code 1' });
     expect(decideOutcome(task('a'), after('a', 6, 3), exit(1), null)).toMatchObject({ kind: 'fail' });
     // Without the reset, attempt 4 would be out of budget.
     const noReset = runState(p, [started('a', 1), retrying('a', 1, 0), started('a', 2), retrying('a', 2, 0), started('a', 3), retrying('a', 3, 0), started('a', 4)]);
@@ -368,7 +368,7 @@ describe('decideOutcome', () => {
 
   it('a timeout is a failure whose reason says timeout', () => {
     const v = decideOutcome(task('t'), after('t', 1), { ...ok, exitCode: null, signal: 'SIGTERM', timedOut: true, durationMs: 30_004 }, null);
-    expect(v).toEqual({ kind: 'fail', reason: 'timeout after 30s', rollback: false });
+    expect(v).toEqual({ kind: 'fail', reason: 'timeout after 30s', signature: 'timeout', rollback: false });
   });
 
   it('a timeout with exit code 0 (the process trapped SIGTERM) is still a failure', () => {
@@ -379,16 +379,16 @@ describe('decideOutcome', () => {
 
   it('a spawn failure fails (and is retried like any failure)', () => {
     const spawn = { ...ok, exitCode: null, spawnError: 'spawn nope ENOENT' };
-    expect(decideOutcome(task('t'), after('t', 1), spawn, null)).toEqual({ kind: 'fail', reason: 'spawn failed: spawn nope ENOENT', rollback: false });
-    expect(decideOutcome(task('a'), after('a', 1), spawn, null)).toEqual({ kind: 'retry', delayMs: 1000, reason: 'spawn failed: spawn nope ENOENT' });
+    expect(decideOutcome(task('t'), after('t', 1), spawn, null)).toEqual({ kind: 'fail', reason: 'spawn failed: spawn nope ENOENT', signature: 'spawn failed', rollback: false });
+    expect(decideOutcome(task('a'), after('a', 1), spawn, null)).toEqual({ kind: 'retry', delayMs: 1000, reason: 'spawn failed: spawn nope ENOENT', signature: 'spawn failed' });
   });
 
   it('a signal names the signal', () => {
-    expect(decideOutcome(task('t'), after('t', 1), { ...ok, exitCode: null, signal: 'SIGKILL' }, null)).toEqual({ kind: 'fail', reason: 'killed by SIGKILL', rollback: false });
+    expect(decideOutcome(task('t'), after('t', 1), { ...ok, exitCode: null, signal: 'SIGKILL' }, null)).toEqual({ kind: 'fail', reason: 'killed by SIGKILL', signature: 'signal SIGKILL', rollback: false });
   });
 
   it('a failure rolls back when the task has a rollback', () => {
-    expect(decideOutcome(task('r'), after('r', 1), exit(3), null)).toEqual({ kind: 'fail', reason: 'exit code 3', rollback: true });
+    expect(decideOutcome(task('r'), after('r', 1), exit(3), null)).toEqual({ kind: 'fail', reason: 'exit code 3', signature: 'exit code 3', rollback: true });
   });
 
   it.each([
@@ -589,7 +589,7 @@ describe('decide: user cancel', () => {
 
   it('nothing to decide once the run has finished', () => {
     const s = runState(p, [cancelRequested(), cancelled('a'), cancelled('b'), cancelled('c'), cancelled('d'),
-      { event: 'run_finished', state: 'cancelled', exit_code: 4, counts: { pending: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 4 } }]);
+      { event: 'run_finished', state: 'cancelled', exit_code: 4, counts: { pending: 0, awaiting_approval: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 4 } }]);
     expect(decide(p, s, 0, 4)).toEqual({ actions: [], wakeAtMs: null, upcoming: [] });
   });
 });

@@ -26,7 +26,7 @@ describe('reduce: run_started', () => {
       owner: { pid: 100, hostname: 'h' }, maxParallel: 3, failFast: true, cancel: null, order: ['a', 'b', 'c'], events: 1, claimIndex: 0,
     });
     expect([...s.tasks.values()].map((t) => [t.id, t.state, t.attempts])).toEqual([['a', 'pending', 0], ['b', 'pending', 0], ['c', 'pending', 0]]);
-    expect(countStates(s)).toEqual({ pending: 3, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 });
+    expect(countStates(s)).toEqual({ pending: 3, awaiting_approval: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 });
   });
 
   it('nothing before run_started: reduceAll of a journal without it is undefined', () => {
@@ -120,7 +120,7 @@ describe('reduce: cancel and run_finished', () => {
       { event: 'run_finished', state: 'failed', exit_code: 3, counts: recount(runState(p)), at: 9000 },
     ]);
     expect(s).toMatchObject({ state: 'failed', exitCode: 3, endedAt: iso(9000) });
-    expect(countStates(s)).toEqual({ pending: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 1, failed: 1, blocked: 0, skipped: 1, cancelled: 0 });
+    expect(countStates(s)).toEqual({ pending: 0, awaiting_approval: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 1, failed: 1, blocked: 0, skipped: 1, cancelled: 0 });
   });
 });
 
@@ -204,7 +204,7 @@ describe('reduce: tasks_reset', () => {
     });
     expect(task(s, 'b')).toMatchObject({ state: 'pending', attempts: 0, budgetBase: 0, reason: null });
     expect(s.rollbacksRunning).toBe(0);
-    expect(countStates(s)).toEqual({ pending: 3, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 });
+    expect(countStates(s)).toEqual({ pending: 3, awaiting_approval: 0, running: 0, retrying: 0, decomposed: 0, succeeded: 0, failed: 0, blocked: 0, skipped: 0, cancelled: 0 });
     // The next attempt is number 3, and its duration counts from the resume.
     fold(s, [started('a', 3, 2000), succeeded('a', 3, 2500)]);
     expect(task(s, 'a')).toMatchObject({ attempts: 3, budgetBase: 2, startedAt: iso(2000), durationMs: 500 });
