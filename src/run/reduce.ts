@@ -238,8 +238,12 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       task.awaitingSinceMs = ms;
       break;
     case 'task_approved':
-      // A rollback's approval is followed by its rollback_started.
-      if (!task || e.rollback) break;
+      if (!task) break;
+      if (e.rollback) {
+        // Approved: it runs now (its rollback_started follows).
+        if (task.rollback?.state === 'awaiting_approval') task.rollback = { state: 'running', exit_code: null };
+        break;
+      }
       task.approved = true;
       task.awaitingSinceMs = null;
       if (task.state === 'awaiting_approval') move(state, task, 'pending');

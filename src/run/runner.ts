@@ -65,8 +65,8 @@ const DECISIONS: Record<Verdict['kind'], Decision> = { succeed: 'succeed', decom
 /** How often the runner looks for approvals while something waits for one (a signal makes it look at once). */
 const REQUEST_POLL_MS = 500;
 
-/** A person's answer to a rollback's approval: approved, or why the rollback is skipped. */
-type GateAnswer = { approved: true } | { approved: false; skipped: string };
+/** A person's answer to a rollback's approval: true when approved, else the note of the skip, already recorded. */
+type GateAnswer = true | string;
 
 /** The end of a run. */
 export interface RunOutcome {
@@ -139,7 +139,7 @@ export class Runner {
     // A rollback waiting for its approval does not run in a run being stopped: the workspace stays as the task left it.
     for (const [id, answer] of [...this.rollbackGates]) {
       this.rollbackGates.delete(id);
-      answer({ approved: false, skipped: `the run was cancelled (${by}) while the rollback waited for its approval` });
+      answer(this.skipRollback(this.plan.byId.get(id)!, `the run was cancelled (${by}) while the rollback waited for its approval: the workspace was left as the task left it`));
     }
     this.tick();
   }
@@ -169,10 +169,10 @@ export class Runner {
       this.rollbackGates.delete(r.task);
       if (r.action === 'approve') {
         this.emit({ event: 'task_approved', task: r.task, by: r.by, ...(reason ? { reason } : {}), rollback: true });
-        gate({ approved: true });
+        gate(true);
       } else {
         this.emit({ event: 'task_rejected', task: r.task, by: r.by, reason, rollback: true });
-        gate({ approved: false, skipped: rejectionReason(r.by, reason) });
+        gate(this.skipRollback(task, `${rejectionReason(r.by, reason)}: the workspace was left as the task left it`));
       }
       return;
     }
@@ -349,7 +349,8 @@ export class Runner {
     clearTimeout(this.wakeTimer);
     clearInterval(this.requestTimer);
     this.requestTimer = undefined;
-    for (const answer of this.rollbackGates.values()) answer({ approved: false, skipped: 'aad stopped (a write of the run failed)' });
+    // Nothing more is recorded: the rollbacks waiting for approval end unrun, the journal keeping them waiting.
+    for (const answer of this.rollbackGates.values()) answer('aad stopped: a write of the run failed');
     this.rollbackGates.clear();
     for (const [id, p] of this.procs) {
       this.stopping.add(id);
@@ -583,11 +584,12 @@ export class Runner {
     if (!plan.rollback) return undefined;
     if (task.rollbackApproval) {
       const answer = await this.rollbackApproval(task);
-      if (!answer.approved) return this.skipRollback(task, `${answer.skipped}: the workspace was left as the task left it`);
+      if (answer !== true) return answer;
     }
     return this.o.failure.rollback(this, task);
   }
 
+  /** Records a rollback that does not run (critical: a person has to look at the workspace); returns the note. */
   private skipRollback(task: Task, reason: string): string {
     this.emit({ event: 'rollback_skipped', task: task.id, reason });
     this.escalate(task, 'critical', `rollback skipped: ${reason}`, null);
@@ -595,9 +597,14 @@ export class Runner {
     return `Rollback skipped: ${reason}.`;
   }
 
-  /** Waits for `aad approve … --rollback` (or a rejection, the approval timeout, a cancel). */
+  /**
+   * Waits for `aad approve … --rollback`: true once approved; else the note of the skip already recorded (a
+   * rejection, the approval timeout, a cancel), recorded where the answer came so that it is in the journal
+   * before `aad reject` looks.
+   */
   private rollbackApproval(task: Task): Promise<GateAnswer> {
-    if (this.o.state.cancel && !this.o.state.cancel.failFast) return Promise.resolve({ approved: false, skipped: `the run was cancelled (${this.o.state.cancel.by}) before the rollback was approved` });
+    const cancel = this.o.state.cancel;
+    if (cancel && !cancel.failFast) return Promise.resolve(this.skipRollback(task, `the run was cancelled (${cancel.by}) before the rollback was approved: the workspace was left as the task left it`));
     const text = `roll back ${task.id} (${formatCmd(task.rollback!)})`;
     this.emit({ event: 'approval_requested', task: task.id, text, rollback: true });
     this.escalate(task, 'warning', `waiting for approval: ${text}`, null);
@@ -615,7 +622,7 @@ export class Runner {
           if (!this.rollbackGates.delete(task.id)) return;
           const reason = `no approval within ${ms / 1000}s`;
           this.emit({ event: 'task_rejected', task: task.id, by: 'timeout', reason, rollback: true });
-          resolve({ approved: false, skipped: rejectionReason('timeout', reason) });
+          resolve(this.skipRollback(task, `${rejectionReason('timeout', reason)}: the workspace was left as the task left it`));
           this.watchRequests();
         }, ms);
       }

@@ -5,7 +5,8 @@ import { homeArgs } from '../shared-args.js';
 export default defineCommand({
   meta: COMMAND_META.approve,
   args: {
-    run_id: { type: 'positional', required: false, description: 'Run id, then the task (default run: the newest where the task waits for approval)', valueHint: '[RUN_ID] TASK' },
+    run_id: { type: 'positional', required: false, description: 'Run id (default: the newest run where the task waits for approval); alone, it is the task' },
+    task: { type: 'positional', required: false, description: 'The task waiting for approval' },
     by: { type: 'string', description: 'Who approves (default: your login name)', valueHint: 'NAME' },
     reason: { type: 'string', description: 'Why (recorded in the journal)', valueHint: 'TEXT' },
     rollback: { type: 'boolean', description: "Approve the task's rollback (`rollback_approval`), not its start" },
@@ -13,6 +14,6 @@ export default defineCommand({
   },
   async run({ args }) {
     const { answerApproval } = await import('../approve-run.js');
-    process.exitCode = await answerApproval({ action: 'approve', words: args._.map(String), by: args.by, reason: args.reason, rollback: args.rollback === true, home: args.home });
+    process.exitCode = await answerApproval({ action: 'approve', words: [args.run_id, args.task].filter((w): w is string => typeof w === 'string'), by: args.by, reason: args.reason, rollback: args.rollback === true, home: args.home });
   },
 });
