@@ -48,7 +48,7 @@ export function decide(plan: Plan, state: RunState, nowMs: number, maxParallel: 
   const early = decidedByRun(state) ?? settleParents(state);
   if (early) return early;
   const f = scope || state.cancel ? undefined : frontier(plan, state);
-  return f ? decideFromFrontier(plan, state, f, nowMs, maxParallel, holds) : decideByScan(plan, state, nowMs, maxParallel, scope, holds);
+  return (f && decideFromFrontier(plan, state, f, nowMs, maxParallel, holds)) || decideByScan(plan, state, nowMs, maxParallel, scope, holds);
 }
 
 /**
@@ -330,20 +330,21 @@ function isWaiting(run: TaskRun | undefined): boolean {
   return run !== undefined && (run.state === 'pending' || run.state === 'retrying' || run.state === 'awaiting_approval');
 }
 
-/** decide from the frontier: no cancel, no scope, nothing to skip; the same decision as the scan's. */
-function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: number, maxParallel: number, holds?: TreeHolds): Decision {
+/**
+ * decide from the frontier: no cancel, no scope, nothing to skip; the same decision as the scan's. Undefined
+ * when an approval timed out: the scan rejects the task and skips its dependents in one pass.
+ */
+function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: number, maxParallel: number, holds?: TreeHolds): Decision | undefined {
   const actions: Action[] = [];
   const runs = runsByIndex(plan, state);
   const ready: number[] = [];
   let wakeAtMs: number | null = null;
-  let rejected = false;
   for (const i of f.ready) {
     const run = runs[i]!;
     const gate = approvalGate(plan.tasks[i]!, run, nowMs, actions);
+    if (gate === 'rejected') return undefined;
     if (gate !== 'open') {
-      // A rejected task's dependents are skipped by the scan the next decision makes.
-      if (gate === 'rejected') rejected = true;
-      else if (gate !== null) wakeAtMs = wakeAtMs === null ? gate : Math.min(wakeAtMs, gate);
+      if (gate !== null) wakeAtMs = wakeAtMs === null ? gate : Math.min(wakeAtMs, gate);
       continue;
     }
     if (run.state === 'retrying' && run.retryAtMs !== null && run.retryAtMs > nowMs) {
@@ -353,9 +354,9 @@ function decideFromFrontier(plan: Plan, state: RunState, f: Frontier, nowMs: num
     ready.push(i);
   }
   const { startCount, upcoming, held } = pickStarts(plan, runs, ready, actions, state.counts.running, maxParallel, holds);
-  const open = rejected || startCount > 0 || state.rollbacksRunning > 0 || openTasks(state) > 0;
+  const open = startCount > 0 || state.rollbacksRunning > 0 || openTasks(state) > 0;
   if (!open) actions.push({ kind: 'finish', ...finalState(state, (id) => state.tasks.get(id)!.state) });
-  return rejected ? { actions, wakeAtMs, upcoming, held, again: true } : { actions, wakeAtMs, upcoming, held };
+  return { actions, wakeAtMs, upcoming, held };
 }
 
 const runsCache = new WeakMap<RunState, { plan: Plan; runs: (TaskRun | undefined)[] }>();

@@ -119,7 +119,7 @@ export type TaskState =
   | 'skipped'
   | 'cancelled';
 
-export const TASK_STATES: readonly TaskState[] = ['pending', 'awaiting_approval', 'running', 'retrying', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'];
+export const TASK_STATES: readonly TaskState[] = ['pending', 'running', 'retrying', 'awaiting_approval', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'];
 
 /** What the decider made of an ended attempt. */
 export type Decision = 'succeed' | 'decompose' | 'retry' | 'fail' | 'block' | 'cancel';

@@ -11,7 +11,7 @@ const RUN_ID = /^\d{8}-\d{6}-[a-z0-9]{4}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const STATUS_KEYS = ['run_id', 'state', 'exit_code', 'plan_path', 'workdir', 'started_at', 'ended_at', 'counts', 'leftover_processes'];
 const TASK_KEYS = ['id', 'parent', 'state', 'attempts', 'exit_code', 'reason', 'started_at', 'ended_at', 'duration_ms', 'rollback', 'artifacts'];
-const STATES = ['pending', 'running', 'retrying', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'] as const;
+const STATES = ['pending', 'running', 'retrying', 'awaiting_approval', 'decomposed', 'succeeded', 'failed', 'blocked', 'skipped', 'cancelled'] as const;
 
 type TaskState = (typeof STATES)[number];
 type Counts = Record<TaskState, number>;
@@ -20,7 +20,7 @@ type Counts = Record<TaskState, number>;
 
 type JournalEvent = { event: string; ts: string; [k: string]: unknown };
 
-/** All nine counts, zero unless given, in SPEC order. */
+/** All ten counts, zero unless given, in SPEC order. */
 function counts(c: Partial<Counts>): Counts {
   return Object.fromEntries(STATES.map((s) => [s, c[s] ?? 0])) as Counts;
 }

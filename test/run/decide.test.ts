@@ -33,6 +33,8 @@ interface SimOptions {
   /** Continue from this state (a resume) instead of a fresh run. */
   state?: RunState;
   startMs?: number;
+  /** `aad approve` of a task waiting for its approval, at this time (ms). */
+  approveAtMs?: Record<string, number>;
 }
 
 interface Sim {
@@ -58,6 +60,7 @@ function simulate(p: Plan, script: Record<string, Script>, o: SimOptions = {}): 
   const starts: Sim['starts'] = [];
   let peak = 0;
   let cancelPending = o.cancelAtMs !== undefined;
+  const approvals = new Map(Object.entries(o.approveAtMs ?? {}));
   for (let guard = 0; guard < 10_000; guard++) {
     const decision = decide(p, s, at(now), maxParallel, o.scope);
     // decide follows the state's moves between ticks; it must decide as a scan of every task would.
@@ -92,6 +95,16 @@ function simulate(p: Plan, script: Record<string, Script>, o: SimOptions = {}): 
           emit({ event: 'cancel_requested', by: a.by, fail_fast: true });
           changed = true;
           break;
+        case 'await_approval':
+          emit({ event: 'approval_requested', task: a.task, text: a.text });
+          changed = true;
+          break;
+        case 'reject':
+          emit({ event: 'task_rejected', task: a.task, by: 'timeout', reason: a.reason });
+          changed = true;
+          break;
+        case 'settle':
+          throw new Error('the simulation has no children');
         case 'finish':
           expect(procs.size).toBe(0);
           emit({ event: 'run_finished', state: a.state, exit_code: a.exitCode, counts: countStates(s) });
@@ -101,9 +114,16 @@ function simulate(p: Plan, script: Record<string, Script>, o: SimOptions = {}): 
     peak = Math.max(peak, procs.size);
     expect(countStates(s).running).toBe(procs.size);
     if (changed) continue;
-    const next = Math.min(...[...procs.values()].map((x) => x.endAt), wakeAtMs === null ? Infinity : wakeAtMs - T0, cancelPending ? o.cancelAtMs! : Infinity);
+    const next = Math.min(...[...procs.values()].map((x) => x.endAt), ...approvals.values(), wakeAtMs === null ? Infinity : wakeAtMs - T0, cancelPending ? o.cancelAtMs! : Infinity);
     if (next === Infinity) throw new Error(`deadlock at ${now}ms: ${[...s.tasks.values()].map((t) => `${t.id}=${t.state}`).join(' ')}`);
     now = next;
+    for (const [id, when] of approvals) {
+      if (when > now) continue;
+      approvals.delete(id);
+      // An approval that comes before the task waits is refused (`aad approve` says its state): it is given again later.
+      if (s.tasks.get(id)!.state === 'awaiting_approval') emit({ event: 'task_approved', task: id, by: 'sim' });
+      else if (s.tasks.get(id)!.state === 'pending') approvals.set(id, now + 100);
+    }
     if (cancelPending && o.cancelAtMs! <= now) {
       cancelPending = false;
       emit({ event: 'cancel_requested', by: 'user' });
@@ -748,7 +768,8 @@ describe('decide: --only (restrictPlan)', () => {
 });
 
 describe('decide follows the moves of the state, deciding as a scan of every task does', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i: random DAGs, failures, retries with backoff, fail-fast and cancels', (seed) => {
+  const seen = { approved: 0, timedOut: 0 };
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i: random DAGs, failures, retries with backoff, approvals (given or timed out), fail-fast and cancels', (seed) => {
     const rand = prng(seed);
     const int = (n: number) => Math.floor(rand() * n);
     for (let round = 0; round < 12; round++) {
@@ -756,10 +777,17 @@ describe('decide follows the moves of the state, deciding as a scan of every tas
       const graph: Record<string, string[]> = {};
       const extra: Parameters<typeof plan>[1] = {};
       const script: Record<string, Script> = {};
+      const approveAtMs: Record<string, number> = {};
       for (let i = 0; i < n; i++) {
         const deps = [...new Set(Array.from({ length: int(3) }, () => int(i)))].filter((d) => d < i).map((d) => `t${d}`);
         graph[`t${i}`] = deps;
         if (rand() < 0.3) extra[`t${i}`] = { retries: int(3), retry_backoff_sec: [int(3)] as [number] };
+        if (rand() < 0.15) {
+          // Approval-gated: approved at some time, or rejected by its timeout first, or both racing.
+          const timeout = rand() < 0.5 ? { approval_timeout_sec: (1 + int(20)) / 10 } : {};
+          extra[`t${i}`] = { ...extra[`t${i}`], approval: true, ...timeout };
+          if (!('approval_timeout_sec' in timeout) || rand() < 0.5) approveAtMs[`t${i}`] = int(4000);
+        }
         const exits: Outcome[] = Array.from({ length: 4 }, () => (rand() < 0.15 ? 1 : 0));
         script[`t${i}`] = { ms: 100 + int(900), exits };
       }
@@ -768,9 +796,19 @@ describe('decide follows the moves of the state, deciding as a scan of every tas
         maxParallel: 1 + int(5),
         failFast: rand() < 0.2,
         cancelAtMs: rand() < 0.2 ? int(3000) : undefined,
+        approveAtMs,
       });
       expect([0, 3, 4]).toContain(sim.exitCode);
+      for (const t of sim.state.tasks.values()) {
+        if (t.approved) seen.approved++;
+        if (t.reason?.startsWith('rejected: no approval within')) seen.timedOut++;
+      }
     }
+  });
+
+  it('the seeds above do approve, and do time out, gated tasks (the property is not vacuous)', () => {
+    expect(seen.approved).toBeGreaterThan(5);
+    expect(seen.timedOut).toBeGreaterThan(2);
   });
 
   it('a resumed run (failed and skipped tasks reset) is decided the same', () => {
@@ -781,5 +819,52 @@ describe('decide follows the moves of the state, deciding as a scan of every tas
     fold(s, [claimed(s.events, 101), reset(['a', 'b', 'c'])], 10_000);
     const again = simulate(p, {}, { state: s, startMs: 10_000 });
     expect(again.exitCode).toBe(0);
+  });
+});
+
+describe('decide: approvals', () => {
+  const p = plan({ a: [], gate: ['a'], after: ['gate'], free: [] }, { gate: { approval: 'ship it?', approval_timeout_sec: 60 } });
+  const requested = (task: string, at?: number): Timed => ({ event: 'approval_requested', task, text: 'ship it?', at });
+  const approved = (task: string, at?: number): Timed => ({ event: 'task_approved', task, by: 'alice', at });
+
+  it('a gated task waits for its dependencies, then asks instead of starting (without taking a slot)', () => {
+    expect(kinds(decide(p, runState(p), at(0), 4).actions, 'await_approval')).toEqual([]);
+    const s = runState(p, [started('a'), started('free'), succeeded('a', 1, 100)]);
+    const d = decide(p, s, at(100), 1);
+    expect(d.actions).toEqual([{ kind: 'await_approval', task: 'gate', text: 'ship it?' }]);
+  });
+
+  it('waiting: nothing to do until its timeout, which the decision wakes up for; the run stays open', () => {
+    const s = runState(p, [started('a'), succeeded('a', 1, 100), started('free'), succeeded('free', 1, 100), requested('gate', 100)]);
+    expect(s.tasks.get('gate')!.state).toBe('awaiting_approval');
+    const d = decide(p, s, at(5_000), 4);
+    expect(d).toEqual(decideByScan(p, s, at(5_000), 4));
+    expect(d.actions).toEqual([]);
+    expect(d.wakeAtMs).toBe(at(60_100));
+  });
+
+  it('past its timeout it is rejected and its dependents skipped in the same decision', () => {
+    const s = runState(p, [started('a'), succeeded('a', 1, 100), started('free'), succeeded('free', 1, 100), requested('gate', 100)]);
+    const d = decide(p, s, at(60_100), 4);
+    expect(d.actions).toEqual([
+      { kind: 'reject', task: 'gate', reason: 'no approval within 60s' },
+      { kind: 'skip', task: 'after', reason: 'dependency gate failed' },
+      { kind: 'finish', state: 'failed', exitCode: 3 },
+    ]);
+  });
+
+  it('approved, it starts (and is not asked again on a retry or after a resume)', () => {
+    const s = runState(p, [started('a'), succeeded('a', 1, 100), requested('gate', 100), approved('gate', 200)]);
+    expect(s.tasks.get('gate')).toMatchObject({ state: 'pending', approved: true });
+    expect(startsOf(decide(p, s, at(200), 4).actions)).toContain('gate');
+    fold(s, [started('gate', 1, 300), failed('gate', 1, 400), claimed(s.events, 101, 500), reset(['gate', 'after'], 500)]);
+    expect(s.tasks.get('gate')).toMatchObject({ state: 'pending', approved: true });
+    expect(startsOf(decide(p, s, at(500), 4).actions)).toEqual(['gate', 'free']);
+  });
+
+  it('a cancel cancels a task waiting for its approval', () => {
+    const s = runState(p, [started('a'), succeeded('a', 1, 100), requested('gate', 100), cancelRequested('user', false, 200)]);
+    const d = decide(p, s, at(200), 4);
+    expect(kinds(d.actions, 'cancel').map((a) => a.kind === 'cancel' && a.task).sort()).toEqual(['after', 'free', 'gate']);
   });
 });

@@ -1,7 +1,7 @@
 // The decider's tables: outcome (exit code, exit_codes, outcome file) × budget (retries left or not) × limits → decision.
 import { describe, expect, it } from 'vitest';
 import type { OutcomeRead } from '../../src/plan/outcome.js';
-import { decideOutcome, outcomeOf, retryDelay, MAX_RETRY_AFTER_MS, type AttemptResult } from '../../src/run/outcome-rules.js';
+import { decideOutcome, failureSignature, outcomeOf, retryDelay, rollbackPlan, MAX_RETRY_AFTER_MS, type AttemptResult } from '../../src/run/outcome-rules.js';
 import { plan, runState, started, retrying } from './builders.js';
 
 const ok: AttemptResult = { exitCode: 0, signal: null, timedOut: false, stopped: false, durationMs: 10 };
@@ -103,5 +103,64 @@ describe('retryDelay: list and exponential backoff', () => {
   it('the list form still repeats its last item', () => {
     const task = plan({ a: [] }, { a: { retry_backoff_sec: [1, 3] } }).byId.get('a')!;
     expect([1, 2, 3].map((k) => retryDelay(task, k, () => 0.5))).toEqual([1000, 3000, 3000]);
+  });
+});
+
+describe('the error-storm stop (max_identical_failures) and the rollback limit (max_rollbacks)', () => {
+  const sp = plan({ s: [] }, { s: { retries: 9, max_identical_failures: 3, rollback: './undo', max_rollbacks: 2 } });
+  const s = sp.byId.get('s')!;
+  const decided = (attempt: number, signature: string) => ({ event: 'task_decided' as const, task: 's', attempt, outcome: 'failure' as const, decision: 'retry' as const, reason: 'x', signature });
+  /** s on its attempt n, after attempts that failed with these signatures (and `rollbacks` rollbacks so far). */
+  const after = (sigs: string[], rollbacks = 0) => {
+    const events = sigs.flatMap((sig, k) => [started('s', k + 1), decided(k + 1, sig), retrying('s', k + 1, 0)]);
+    const rb = Array.from({ length: rollbacks }, () => [{ event: 'rollback_started' as const, task: 's' }, { event: 'rollback_succeeded' as const, task: 's', exit_code: 0 }]).flat();
+    return runState(sp, [...rb, ...events, started('s', sigs.length + 1)]).tasks.get('s')!;
+  };
+  const withLine = (r: AttemptResult, lastLine: string) => decideOutcome(s, after([]), r, null, { lastLine });
+
+  it.each<{ name: string; before: string[]; result: AttemptResult; lastLine?: string; want: string }>([
+    { name: 'a first failure retries', before: [], result: exit(1), lastLine: 'db down', want: 'retry' },
+    { name: 'twice the same still retries', before: ['exit code 1: db down'], result: exit(1), lastLine: 'db down', want: 'retry' },
+    { name: 'the third in a row stops', before: ['exit code 1: db down', 'exit code 1: db down'], result: exit(1), lastLine: 'db down', want: 'fail' },
+    { name: 'digits do not make failures differ', before: ['exit code 1: port #', 'exit code 1: port #'], result: exit(1), lastLine: 'port 5433', want: 'fail' },
+    { name: 'another line breaks the streak', before: ['exit code 1: db down', 'exit code 1: db down'], result: exit(1), lastLine: 'disk full', want: 'retry' },
+    { name: 'another exit code breaks the streak', before: ['exit code 1: db down', 'exit code 1: db down'], result: exit(2), lastLine: 'db down', want: 'retry' },
+    { name: 'an interrupted streak starts again', before: ['exit code 1: a', 'exit code 1: b', 'exit code 1: a'], result: exit(1), lastLine: 'a', want: 'retry' },
+    { name: 'timeouts alike stop', before: ['timeout', 'timeout'], result: { ...ok, exitCode: null, timedOut: true, signal: 'SIGTERM' }, want: 'fail' },
+    { name: 'stalls alike stop', before: ['stalled', 'stalled'], result: { ...ok, exitCode: null, signal: 'SIGTERM', watchdog: { kind: 'stalled', reason: 'stalled: no output for 1s' } }, want: 'fail' },
+  ])('$name', ({ before, result, lastLine, want }) => {
+    const v = decideOutcome(s, after(before), result, null, { lastLine });
+    expect(v.kind).toBe(want);
+    if (v.kind === 'fail') {
+      expect(v.storm).toBe(true);
+      expect(v.reason).toBe(`the same failure 3 times in a row: ${v.signature}`);
+      expect(v.rollback).toBe(true);
+    }
+  });
+
+  it('the signature is the kind and the last line, digits masked, cut at 200 characters', () => {
+    expect(failureSignature('exit code 1', '  error 42 at 10:31:07  ')).toBe('exit code 1: error # at #:#:#');
+    expect(failureSignature('timeout', undefined)).toBe('timeout');
+    expect(failureSignature('exit code 1', 'x'.repeat(500))).toBe(`exit code 1: ${'x'.repeat(200)}`);
+    expect(withLine(exit(3), 'boom 7')).toMatchObject({ kind: 'retry', signature: 'exit code 3: boom #' });
+    expect(withLine({ ...ok, exitCode: null, signal: 'SIGTERM', watchdog: { kind: 'memory', reason: 'memory: 9 MB over the limit of 8 MB' } }, 'alloc')).toMatchObject({
+      kind: 'retry', reason: 'memory: 9 MB over the limit of 8 MB', signature: 'memory: alloc',
+    });
+  });
+
+  it.each([
+    { rollbacks: 0, want: { rollback: true } },
+    { rollbacks: 1, want: { rollback: true } },
+    { rollbacks: 2, want: { rollback: false, rollbackSkipped: 'rollback limit reached (2): manual intervention needed' } },
+  ])('after $rollbacks rollbacks (max_rollbacks: 2) a final failure → $want', ({ rollbacks, want }) => {
+    const noStorm = { ...s, maxIdenticalFailures: undefined, retries: 0 };
+    expect(decideOutcome(noStorm, after([], rollbacks), exit(1), null)).toMatchObject({ kind: 'fail', ...want });
+    expect(rollbackPlan(s, { rollbacks }, true)).toEqual(want);
+  });
+
+  it('a cancel rolls back only with rollback_on_cancel, within the same limit', () => {
+    expect(rollbackPlan(s, { rollbacks: 0 }, false)).toEqual({ rollback: false });
+    expect(rollbackPlan({ ...s, rollback: undefined }, { rollbacks: 0 }, true)).toEqual({ rollback: false });
+    expect(rollbackPlan({ ...s, maxRollbacks: 0 }, { rollbacks: 0 }, true)).toEqual({ rollback: false, rollbackSkipped: 'rollback limit reached (0): manual intervention needed' });
   });
 });
