@@ -47,14 +47,15 @@ export async function showLogs(a: LogsArgs): Promise<void> {
     const ids = run.state.order;
     throw new NotFoundError(`run ${runId} has no task "${a.task}"${didYouMean(a.task, ids)}; tasks: ${ids.slice(0, 30).join(', ')}${ids.length > 30 ? ', …' : ''}`);
   }
-  let attempt: number | 'rollback' | undefined;
+  let attempt: number | 'rollback' | 'rollback-verify' | undefined;
   if (a.attempt === undefined) attempt = undefined;
-  else if (a.attempt === 'rollback') attempt = 'rollback';
+  else if (a.attempt === 'rollback' || a.attempt === 'rollback-verify') attempt = a.attempt;
   else if (/^\d+$/.test(a.attempt) && Number(a.attempt) >= 1) {
     attempt = Number(a.attempt);
     if (attempt > task.attempts) throw new NotFoundError(`task "${a.task}" has ${task.attempts} attempt${task.attempts === 1 ? '' : 's'} in run ${runId}; no attempt ${attempt}`);
-  } else throw new UsageError(`--attempt must be a number >= 1 or "rollback", not "${a.attempt}"`);
-  if (a.follow) return (await import('./logs-follow.js')).followTask(home, runId, a.task, attempt, tail);
+  } else throw new UsageError(`--attempt must be a number >= 1, "rollback" or "rollback-verify", not "${a.attempt}"`);
+  // The verify runs once, right after the rollback: its log is printed as it is, --follow or not.
+  if (a.follow && attempt !== 'rollback-verify') return (await import('./logs-follow.js')).followTask(home, runId, a.task, attempt, tail);
   const shown = attempt ?? task.attempts;
   if (shown === 0) return; // no attempt yet: nothing to print
   await printLog(run.paths.attemptLog(a.task, shown), tail, writeOut);

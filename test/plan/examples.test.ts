@@ -38,8 +38,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function aad(args: string[]): Promise<RunResult> {
-  const env = cleanEnv();
+function aad(args: string[], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+  const env = { ...cleanEnv(), ...extraEnv };
   const t0 = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,7 +80,7 @@ async function runExample(name: string): Promise<{ code: number | null; ms: numb
 describe('examples/', () => {
   it('holds at least 6 plans', () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
-    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml', 'fan-out.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml', 'fan-out.yaml', 'deploy-gate.yaml']));
   });
 
   it.each(files)('%s starts with the schema modeline, pointing at the schema', (name) => {
@@ -149,6 +149,35 @@ describe('examples/: what each one shows', () => {
     const resumed = await aad(['resume', '--home', home]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toContain('deploying to eu-west-1');
+  });
+
+  it('deploy-gate.yaml: deploy waits for an approval given from another terminal; approved ahead it runs at once; failing alike twice it is rolled back, the rollback verified', async () => {
+    const [home, workdir] = [tempDir(), tempDir()];
+    const plan = load('deploy-gate.yaml');
+    expect(plan.byId.get('build')).toMatchObject({ stallMs: 10_000, maxMemoryBytes: 512 * 2 ** 20 });
+    expect(plan.byId.get('deploy')).toMatchObject({ approval: 'Deploy release v1 to the demo environment?', maxIdenticalFailures: 2, maxRollbacks: 3 });
+    const waiting = aad(['run', 'examples/deploy-gate.yaml', '--home', home, '--workdir', workdir]);
+    let state = '';
+    for (let i = 0; i < 200 && state !== 'awaiting_approval'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      const st = await aad(['status', '--home', home, '--json']);
+      if (st.code === 0) state = ((JSON.parse(st.stdout) as { tasks: TaskStatus[] }).tasks.find((t) => t.id === 'deploy')?.state) ?? '';
+    }
+    expect(state).toBe('awaiting_approval');
+    const ok = await aad(['approve', 'deploy', '--home', home]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const run = await waiting;
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('smoke ok');
+    const ahead = await aad(['run', 'examples/deploy-gate.yaml', '--home', home, '--workdir', workdir, '--approve', 'deploy', '--quiet']);
+    expect(ahead.code, ahead.stderr).toBe(0);
+    const failing = await aad(['run', 'examples/deploy-gate.yaml', '--home', home, '--workdir', workdir, '--approve', 'deploy', '--json'], { FAIL_DEPLOY: '1' });
+    expect(failing.code).toBe(3);
+    const events = failing.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; task?: string; reason?: string });
+    expect(events.filter((e) => e.task === 'deploy' && e.event === 'task_started')).toHaveLength(2);
+    expect(events.find((e) => e.event === 'task_failed')!.reason).toBe('the same failure 2 times in a row: exit code 1: health check failed on port #');
+    expect(events.map((e) => e.event)).toContain('rollback_succeeded');
+    expect(existsSync(join(workdir, 'deploy-gate', 'live.txt'))).toBe(false);
   });
 
   it('agents.yaml runs 3 agents at once, then a reviewer, each in its own worktree, then a report in the checkout', () => {

@@ -7,7 +7,7 @@ export default defineCommand({
   args: {
     ...runIdArg,
     task: { type: 'string', description: 'Task id', valueHint: 'ID' },
-    attempt: { type: 'string', description: 'Attempt number, or "rollback" (default: the latest attempt)', valueHint: 'N' },
+    attempt: { type: 'string', description: 'Attempt number, "rollback", or "rollback-verify" (the `rollback_verify` check) (default: the latest attempt)', valueHint: 'N' },
     tail: { type: 'string', description: 'Only the last N lines (a line over 64 KiB shows its last 64 KiB; 0: none)', valueHint: 'N' },
     follow: {
       type: 'boolean',
