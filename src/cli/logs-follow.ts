@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Task } from '../plan/compile.js';
 import type { RunEvent } from '../run/events.js';
-import { reduce, type RunState, type TaskRun } from '../run/reduce.js';
+import { reduce, rollbackUnderWay, type RunState, type TaskRun } from '../run/reduce.js';
 import { parseEvents } from '../store/journal.js';
 import { runPaths, type RunPaths } from '../store/paths.js';
 import { liveState } from '../store/runs.js';
@@ -87,7 +87,7 @@ class TaskFollower {
       if (this.only) return this.endLog();
       // A retrying (or reset) task's next attempt is on its way: wait for its log.
       if (t.attempts > this.log || !FINAL.has(t.state)) this.next(this.log + 1);
-      else if (t.rollback !== null || this.rollbackPending(t)) this.next('rollback');
+      else if ((t.rollback !== null && t.rollback.state !== 'skipped') || this.rollbackPending(t)) this.next('rollback');
       else return this.endLog();
     }
   }
@@ -98,7 +98,7 @@ class TaskFollower {
       this.offset = await copyFrom(this.paths.attemptLog(this.id, this.log), this.offset, (b) => this.emit(b));
       if (this.only || !t || this.log === 'rollback') break;
       if (t.attempts > this.log) this.next(this.log + 1);
-      else if (t.rollback !== null) this.next('rollback');
+      else if (t.rollback !== null && t.rollback.state !== 'skipped') this.next('rollback');
       else break;
     }
     this.endLog();
@@ -106,7 +106,8 @@ class TaskFollower {
 
   /** Whether a rollback is running, or will start: the task ended in a way that rolls back, and none is recorded yet. */
   private rollbackPending(t: TaskRun): boolean {
-    if (t.rollback !== null) return t.rollback.state === 'running';
+    // Waiting for its approval, it may yet run; skipped, it never will.
+    if (t.rollback !== null) return rollbackUnderWay(t.rollback);
     if (!FINAL.has(t.state)) return false;
     const has = this.task === undefined || this.task.rollback !== undefined;
     return has && (t.state === 'failed' || (t.state === 'cancelled' && t.startedAt !== null && (this.task?.rollbackOnCancel ?? true)));

@@ -1,7 +1,7 @@
 import { dependentsOf } from '../graph/dag.js';
 import type { Plan, Task } from '../plan/compile.js';
 import type { FinalRunState, TaskState } from './events.js';
-import type { RunState, TaskRun } from './reduce.js';
+import { rollbackUnderWay, type RunState, type TaskRun } from './reduce.js';
 import { TreeGate, type HeldTask, type TreeHolds } from './tree-holds.js';
 import { childFailedReason, parentEnd } from './decompose-rules.js';
 
@@ -140,7 +140,7 @@ export function decideByScan(plan: Plan, state: RunState, nowMs: number, maxPara
   // A resume with --failed-only leaves the tasks outside its scope as they are, a rollback that a dead
   // runner left "running" included: only the scope's own tasks and rollbacks keep the run open.
   let open = startCount > 0;
-  if (scope) for (const id of scope) open ||= tasks.has(id) && (!DONE.has(stateOf(id)) || tasks.get(id)!.rollback?.state === 'running');
+  if (scope) for (const id of scope) open ||= tasks.has(id) && (!DONE.has(stateOf(id)) || rollbackUnderWay(tasks.get(id)!.rollback));
   else if (state.rollbacksRunning > 0) open = true;
   else if (!open) {
     let closing = 0;

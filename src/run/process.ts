@@ -7,6 +7,7 @@ import { findTaskProcesses, groupMembers, procStartOf, signalAll, signalGroup } 
 import type { AttemptResult } from './decide.js';
 import { Masker, maskText } from './mask.js';
 import { readDataEvents, readPipeInPlace, type PipeReader } from './pipe-reader.js';
+import type { Trip, Watchdog } from './watchdog.js';
 
 /** What to run for one attempt (a task's or a rollback's). */
 export interface SpawnRequest {
@@ -30,6 +31,8 @@ export interface SpawnRequest {
   onDrain?: (resume: () => void) => void;
   /** Run and task ids in the environment, to find processes that left the group (Linux). */
   ids?: { runId: string; taskId: string };
+  /** Watchdogs (`stall_timeout_sec`, `max_memory_mb`): the run's sampler and this attempt's limits. */
+  watch?: { watchdog: Watchdog; stallMs?: number; maxMemoryBytes?: number; heartbeatPath: string };
 }
 
 /** A running attempt. */
@@ -119,6 +122,20 @@ export const spawnTask: Spawner = (req) => {
       terminate();
     }, req.timeoutMs);
   }
+  /** What a watchdog stopped the attempt for (silent too long, too much memory). */
+  let tripped: Trip | undefined;
+  const w = req.watch;
+  const unwatch =
+    w && pid !== undefined
+      ? w.watchdog.watch(
+          { pgid: pid, runId: req.ids?.runId ?? '', taskId: req.ids?.taskId ?? '', logPath: req.logPath, heartbeatPath: w.heartbeatPath, startedMs: started, stallMs: w.stallMs, maxMemoryBytes: w.maxMemoryBytes },
+          (trip) => {
+            if (stopping) return;
+            tripped = trip;
+            terminate();
+          },
+        )
+      : undefined;
 
   /** Set when the log could not be written: the attempt is stopped, and its output read on and dropped so that it can end. */
   let ioError: IoError | undefined;
@@ -211,6 +228,7 @@ export const spawnTask: Spawner = (req) => {
     });
     child.once('close', () => {
       clearTimeout(timeoutTimer);
+      unwatch?.();
       if (!direct) write(masker.flush());
       if (spawnError) toLog(Buffer.from(`aad: ${badCwd ? '' : 'spawn failed: '}${maskText(spawnError, req.secrets)}\n`));
       try {
@@ -230,6 +248,7 @@ export const spawnTask: Spawner = (req) => {
           timedOut,
           spawnError,
           stopped: stopped && !timedOut,
+          ...(tripped && !timedOut && !stopped ? { watchdog: tripped } : {}),
           durationMs: Date.now() - started,
           killedHard,
           ioError,

@@ -23,6 +23,7 @@ import type { RollbackPlan } from './outcome-rules.js';
 import type { HeldTask, TreeHolds } from './tree-holds.js';
 import { withoutGitRedirects } from './git-plumbing.js';
 import type { Worktrees } from './worktree.js';
+import { Watchdog } from './watchdog.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
 export interface RunnerOptions {
@@ -100,6 +101,8 @@ export class Runner {
   /** Looks for approvals (`requests/`) while something waits for one; a signal (`aad approve`) makes it look at once. */
   private requestTimer: NodeJS.Timeout | undefined;
   private heartbeatsMade = false;
+  /** The one sampler of the run's watchdogs (`stall_timeout_sec`, `max_memory_mb`), made when a task needs it. */
+  private watchdog: Watchdog | undefined;
 
   constructor(private readonly o: RunnerOptions) {
     this.plan = o.plan;
@@ -315,6 +318,7 @@ export class Runner {
   private async end(exitCode: 0 | 3 | 4): Promise<void> {
     clearTimeout(this.wakeTimer);
     clearInterval(this.requestTimer);
+    this.watchdog?.close();
     await Promise.allSettled([...this.busy]);
     await this.logs.dropUnused();
     try {
@@ -452,6 +456,9 @@ export class Runner {
       onOutput: onOutput && ((chunk) => onOutput(task.id, chunk)),
       onDrain: this.o.onDrain,
       ids: { runId: this.o.state.runId, taskId: task.id },
+      ...(task.stallMs !== undefined || task.maxMemoryBytes !== undefined
+        ? { watch: { watchdog: (this.watchdog ??= new Watchdog()), stallMs: task.stallMs, maxMemoryBytes: task.maxMemoryBytes, heartbeatPath: this.o.paths.heartbeat(task.id) } }
+        : {}),
     });
     this.procs.set(task.id, proc);
     if (this.o.state.cancel) {

@@ -1,4 +1,4 @@
-import type { TaskRun } from './reduce.js';
+import { rollbackUnderWay, type TaskRun } from './reduce.js';
 
 /**
  * Which tasks share a git work tree, and which hold theirs alone (SPEC "Corrections": a task with
@@ -48,7 +48,8 @@ export class TreeGate {
       const t = holds.tree[i]!;
       if (!run || t < 0) continue;
       if (holds.exclusive[i]) {
-        if (run.state === 'running' || run.state === 'retrying' || run.rollback?.state === 'running') this.holder[t] = i;
+        // A rollback waiting for its approval holds the tree too: it will restore it.
+        if (run.state === 'running' || run.state === 'retrying' || rollbackUnderWay(run.rollback)) this.holder[t] = i;
       } else if (run.state === 'running') this.shared[t]!++;
     }
   }
