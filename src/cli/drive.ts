@@ -1,5 +1,7 @@
 import type { Plan } from '../plan/compile.js';
+import { dirname } from 'node:path';
 import { ConsoleReporter, type ConsoleMode } from '../report/console.js';
+import { earlierDurations } from '../report/progress.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
 import { realFailureEffects } from '../run/failure.js';
 import { maskText, secretValues } from '../run/mask.js';
@@ -85,6 +87,9 @@ export async function drive(o: DriveOptions): Promise<number> {
     throw err;
   }
   reporter.setTasks(state.order);
+  // The live line's time left: earlier runs of the plan are read at its first drawing (never without one).
+  const run = state;
+  reporter.setEstimates(() => earlierDurations(dirname(dirname(o.paths.dir)), run.planPath, run.runId), (id) => o.plan.byId.get(id)?.deps);
   const worktrees = o.isolation && new (await import('../run/worktree.js')).Worktrees(o.isolation, (m) => reporter.notice(maskText(m, secrets)));
 
   runner = new Runner({
