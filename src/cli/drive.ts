@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Plan } from '../plan/compile.js';
 import { ConsoleReporter, type ConsoleMode } from '../report/console.js';
+import { earlierDurations } from '../report/progress.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
 import { realFailureEffects } from '../run/failure.js';
 import { maskText, secretValues } from '../run/mask.js';
@@ -98,6 +99,9 @@ export async function drive(o: DriveOptions): Promise<number> {
     journal.close();
     throw err;
   }
+  // The live line's time left: earlier runs of the plan are read at its first drawing (never without one).
+  const run = state;
+  reporter.setEstimates(() => earlierDurations(path.dirname(path.dirname(o.paths.dir)), run.planPath, run.runId), (id) => o.plan.byId.get(id)?.deps);
   const worktrees = o.isolation && new (await import('../run/worktree.js')).Worktrees(o.isolation, (m) => reporter.notice(maskText(m, secrets)));
 
   runner = new Runner({

@@ -1,5 +1,6 @@
 import { formatMs } from '../graph/render.js';
 import { printOut } from '../report/print.js';
+import { runEstimateMs } from '../report/progress.js';
 import { damagedObject, runObject, statusObject, statusText } from '../report/status.js';
 import { colorEnabled, painter } from '../report/style.js';
 import { countStates } from '../run/reduce.js';
@@ -14,8 +15,11 @@ export function showStatus(runIdArg: string | undefined, homeArg: string | undef
   const run = loadRun(home, resolveRunId(home, runIdArg));
   warnUnknownEvents([run]);
   const leftovers = run.live === 'interrupted' ? countLeftovers(run.state) : null;
-  if (json) printOut(JSON.stringify(statusObject(run.state, run.live, leftovers), null, 2));
-  else printOut(statusText(run.state, run.live, painter(colorEnabled(process.stdout)), Date.now(), process.stdout.columns ?? 100, leftovers));
+  const now = Date.now();
+  // The time left, from earlier runs of the plan (at most 5 read): only while the run is running.
+  const eta = run.live === 'running' ? runEstimateMs(home, run, now) : undefined;
+  if (json) printOut(JSON.stringify(statusObject(run.state, run.live, leftovers, eta), null, 2));
+  else printOut(statusText(run.state, run.live, painter(colorEnabled(process.stdout)), now, process.stdout.columns ?? 100, leftovers, eta));
 }
 
 /** `aad runs`: newest first; a damaged run directory is listed as `damaged`, with what is wrong with it. */

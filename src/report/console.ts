@@ -6,6 +6,7 @@ import { countStates } from '../run/reduce.js';
 import type { ConsolaInstance } from 'consola';
 import { createRequire } from 'node:module';
 import { colorEnabled, painter } from './style.js';
+import { estimateLeftMs, etaText, progressOf, progressText, type DepsOf } from './progress.js';
 
 /** How the run is shown: live on a TTY, plain lines elsewhere, only the summary, or JSON events. */
 export type ConsoleMode = 'auto' | 'quiet' | 'json';
@@ -36,6 +37,12 @@ export class ConsoleReporter {
   private readonly terminal: boolean;
   /** Warnings for the person watching (hook failures, artifact warnings) go through consola, on stderr. */
   private warnings: ConsolaInstance | undefined;
+  /** Loads the tasks' expected durations (earlier runs), called once at the first live line; see `setEstimates`. */
+  private loadDurations: (() => ReadonlyMap<string, number>) | undefined;
+  private durations: ReadonlyMap<string, number> | undefined;
+  private planDeps: DepsOf | undefined;
+  /** Dependencies of the children added in this session (the plan the reporter was given does not hold them). */
+  private readonly childDeps = new Map<string, readonly string[]>();
 
   constructor(
     private readonly mode: ConsoleMode,
@@ -64,8 +71,22 @@ export class ConsoleReporter {
     }
   }
 
+  /**
+   * Gives the live line its time-left estimate: `load` returns each task's expected duration (from earlier
+   * runs) and is called once, at the first live line, never when there is none (`--quiet`, `--json`, no
+   * terminal); if it throws, the line goes without an estimate. `deps` tells the plan's dependencies.
+   */
+  setEstimates(load: () => ReadonlyMap<string, number>, deps?: DepsOf): void {
+    if (!this.live) return;
+    this.loadDurations = load;
+    this.planDeps = deps;
+  }
+
   /** Receives each event of the run. */
   event(e: RunEvent): void {
+    if (this.live && this.loadDurations && e.event === 'tasks_added') {
+      for (const t of e.tasks) this.childDeps.set(t.id, t.depends_on ?? []);
+    }
     if (this.mode === 'json') {
       if (PUBLIC_EVENTS.has(e.event)) this.out.write(JSON.stringify(e) + '\n');
       return;
@@ -134,6 +155,22 @@ export class ConsoleReporter {
   /** A line about a task that is not an event (it waits for its work tree), shown like the task's events. */
   taskNote(task: string, text: string): void {
     if (this.mode === 'auto') this.print(`${this.prefix(task)}${this.paint('dim', text)}`);
+  }
+
+  /** The time left for the live line, when earlier runs give enough durations; loads them the first time. */
+  private estimate(s: RunState, nowMs: number): number | undefined {
+    if (!this.loadDurations) return undefined;
+    if (this.durations === undefined) {
+      try {
+        this.durations = this.loadDurations();
+      } catch {
+        this.durations = new Map();
+      }
+    }
+    if (this.durations.size === 0) return undefined;
+    const plan = this.planDeps;
+    const deps: DepsOf = (id) => plan?.(id) ?? this.childDeps.get(id);
+    return estimateLeftMs(s, this.durations, nowMs, { deps });
   }
 
   /** Prints the final summary (not with --json) and stops the live line. */
@@ -286,9 +323,10 @@ export class ConsoleReporter {
     const s = this.getState();
     if (!s || s.state !== 'running') return;
     const c = countStates(s);
-    const done = c.succeeded + c.failed + c.blocked + c.skipped + c.cancelled;
-    const elapsed = formatMs(this.clock() - Date.parse(s.startedAt));
-    const text = `${this.paint('cyan', `● ${c.running} running`)} · ${done}/${s.order.length} done${c.failed ? ' · ' + this.paint('red', `${c.failed} failed`) : ''}${c.retrying ? ` · ${c.retrying} retrying` : ''} · ${elapsed}`;
+    const now = this.clock();
+    const elapsed = formatMs(now - Date.parse(s.startedAt));
+    const eta = this.estimate(s, now);
+    const text = `${this.paint('cyan', `● ${c.running} running`)} · ${progressText(progressOf(s))}${c.failed ? ' · ' + this.paint('red', `${c.failed} failed`) : ''}${c.retrying ? ` · ${c.retrying} retrying` : ''} · ${elapsed}${eta === undefined ? '' : ` · ${etaText(eta)}`}`;
     this.clearStatus();
     this.out.write(text);
     this.statusShown = true;

@@ -1,6 +1,7 @@
 import { formatMs } from '../graph/render.js';
 import type { Counts, RunStateName, TaskState } from '../run/events.js';
 import { countStates, tasksInOrder, type RunState, type WorktreeRecord } from '../run/reduce.js';
+import { etaText, progressOf, progressText } from './progress.js';
 
 /** One task in `aad status --json` (SPEC.md). */
 export interface TaskStatusJson {
@@ -35,7 +36,7 @@ export interface WorktreeJson {
   kept_commit?: string | null;
 }
 
-/** `aad status --json` (SPEC.md); `aad runs --json` lists these without `tasks`. */
+/** `aad status --json` (SPEC.md); `aad runs --json` lists these without `progress` and `tasks`. */
 export interface RunStatusJson {
   run_id: string;
   state: RunStateName;
@@ -49,7 +50,18 @@ export interface RunStatusJson {
   leftover_processes: number | null;
   /** `isolation: worktree`: the integration branch the isolated tasks' work is merged into, its base and repository; absent otherwise. */
   integration?: { branch: string; base: string; repository: string };
+  /** Tasks done (succeeded, failed, blocked, skipped or cancelled) of all the run's tasks; `eta_ms`: the time left, estimated from earlier runs of the plan while the run is running (null when not running or not estimable). */
+  progress: ProgressJson;
   tasks: TaskStatusJson[];
+}
+
+/** `progress` in `aad status --json`. */
+export interface ProgressJson {
+  done: number;
+  total: number;
+  /** floor(100 × done / total). */
+  percent: number;
+  eta_ms: number | null;
 }
 
 /** A run directory that cannot be read as a run, as `aad runs --json` lists it: the status keys, unknown ones null. */
@@ -72,15 +84,19 @@ export function damagedObject(runId: string, reason: string): DamagedRunJson {
   return { run_id: runId, state: 'damaged', reason, exit_code: null, plan_path: null, workdir: null, started_at: null, ended_at: null, counts: null, leftover_processes: null };
 }
 
-/** SPEC.md's `aad status --json` object; `leftovers` is the count of live task processes of an interrupted run. */
-export function statusObject(state: RunState, live: RunStateName, leftovers: number | null): RunStatusJson {
+/**
+ * SPEC.md's `aad status --json` object; `leftovers` is the count of live task processes of an interrupted run,
+ * `etaMs` the time left (report/progress.ts `runEstimateMs`), shown only while the run is running.
+ */
+export function statusObject(state: RunState, live: RunStateName, leftovers: number | null, etaMs?: number): RunStatusJson {
   const integ = state.integration;
   const integration = integ ? { integration: { branch: integ.branch, base: integ.base, repository: integ.root } } : {};
-  return { ...runObject(state, live, leftovers), ...integration, tasks: tasksJson(state) };
+  const progress: ProgressJson = { ...progressOf(state), eta_ms: live === 'running' && etaMs !== undefined ? etaMs : null };
+  return { ...runObject(state, live, leftovers), ...integration, progress, tasks: tasksJson(state) };
 }
 
-/** `aad runs --json`'s entry: the status object without `tasks`. */
-export function runObject(state: RunState, live: RunStateName, leftovers: number | null): Omit<RunStatusJson, 'tasks'> {
+/** `aad runs --json`'s entry: the status object without `progress` (no estimate: `runs` reads no other run) and `tasks`. */
+export function runObject(state: RunState, live: RunStateName, leftovers: number | null): Omit<RunStatusJson, 'tasks' | 'progress'> {
   return {
     run_id: state.runId,
     state: live,
@@ -131,15 +147,19 @@ const STATE_STYLE: Record<TaskState, 'green' | 'red' | 'yellow' | 'cyan' | 'gray
   awaiting_approval: 'yellow',
 };
 
-/** The human form of `aad status`: a header and a table of tasks; `leftovers` as for `statusObject`. */
-export function statusText(state: RunState, live: RunStateName, paint: Paint, nowMs: number, width = 100, leftovers: number | null = null): string {
+/**
+ * The human form of `aad status`: a header and a table of tasks; `leftovers` and `etaMs` as for `statusObject`.
+ * The count line starts with the progress (`17/40 done, 42%`) and, while running, the time left when estimable.
+ */
+export function statusText(state: RunState, live: RunStateName, paint: Paint, nowMs: number, width = 100, leftovers: number | null = null, etaMs?: number): string {
   const c = countStates(state);
+  const progress = progressText(progressOf(state)) + (live === 'running' && etaMs !== undefined ? `, ${etaText(etaMs)}` : '');
   const end = state.endedAt ? Date.parse(state.endedAt) : nowMs;
   const elapsed = formatMs(end - Date.parse(state.startedAt));
   const lines = [
     `${paint('bold', `Run ${state.runId}`)}  ${paint(live === 'succeeded' ? 'green' : live === 'running' ? 'cyan' : 'red', live)}${state.exitCode !== null ? ` (exit ${state.exitCode})` : ''}  ${elapsed}`,
     `plan ${state.planPath}  ·  started ${state.startedAt}`,
-    `${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.decomposed > 0 ? `${c.decomposed} waiting for their children, ` : ''}${c.awaiting_approval > 0 ? `${c.awaiting_approval} awaiting approval, ` : ''}${c.pending} pending`,
+    `${progress}  ·  ${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled, ${c.running + c.retrying} running, ${c.decomposed > 0 ? `${c.decomposed} waiting for their children, ` : ''}${c.awaiting_approval > 0 ? `${c.awaiting_approval} awaiting approval, ` : ''}${c.pending} pending`,
     '',
   ];
   if (live === 'interrupted') {

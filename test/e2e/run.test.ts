@@ -133,7 +133,7 @@ tasks:
     );
 
     const s = await ws.status();
-    expect(Object.keys(s)).toEqual([...STATUS_KEYS, 'tasks']);
+    expect(Object.keys(s)).toEqual([...STATUS_KEYS, 'progress', 'tasks']);
     expect(s).toEqual({
       run_id: id,
       state: 'succeeded',
@@ -144,6 +144,7 @@ tasks:
       ended_at: expect.stringMatching(ISO),
       counts: counts({ succeeded: 3 }),
       leftover_processes: null,
+      progress: { done: 3, total: 3, percent: 100, eta_ms: null },
       tasks: ['prepare', 'build', 'check'].map((tid) => ({
         id: tid,
         parent: null,
@@ -713,14 +714,14 @@ tasks:
     const earliestEnd = Math.min(...statuses.map((s) => Date.parse(s.ended_at!)));
     expect(latestStart).toBeLessThan(earliestEnd);
 
-    // `runs --json`: the status objects without tasks, newest first.
+    // `runs --json`: the status objects without progress and tasks, newest first.
     const runs = await ws.aad(['runs', '--json']);
     expect(runs.code, runs.stderr).toBe(0);
     const list = JSON.parse(runs.stdout) as Record<string, unknown>[];
     expect(list.map((r) => r.run_id)).toEqual([...ids].reverse());
     for (const r of list) {
       expect(Object.keys(r)).toEqual(STATUS_KEYS);
-      const { tasks: _tasks, ...withoutTasks } = statuses.find((s) => s.run_id === r.run_id)!;
+      const { tasks: _tasks, progress: _progress, ...withoutTasks } = statuses.find((s) => s.run_id === r.run_id)!;
       expect(r).toEqual(withoutTasks);
     }
   });
@@ -744,7 +745,7 @@ tasks:
     const lines = text.stdout.split('\n');
     expect(lines[0]).toMatch(new RegExp(`^Run ${id}  failed \\(exit 3\\)  \\d+(ms|\\.\\ds)$`));
     expect(lines[1]).toBe(`plan ${ws.plan}  ·  started ${s.started_at}`);
-    expect(lines[2]).toBe('1 succeeded, 1 failed, 0 skipped, 0 cancelled, 0 running, 0 pending');
+    expect(lines[2]).toBe('2/2 done, 100%  ·  1 succeeded, 1 failed, 0 skipped, 0 cancelled, 0 running, 0 pending');
     expect(lines[3]).toBe('');
     expect(lines[4]).toMatch(/^TASK +STATE +ATTEMPTS +DURATION +REASON$/);
     expect(lines[5]).toMatch(/^ok +succeeded +1 +\d+(ms|\.\ds)$/);
