@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readSync, readdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { Owner } from '../run/events.js';
 
@@ -139,4 +139,114 @@ function kill(pid: number, signal: NodeJS.Signals): boolean {
 /** Sends a signal to each pid, ignoring those already gone. */
 export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
   for (const pid of pids) kill(pid, signal); // those already gone are skipped
+}
+
+/** Read buffer of readStatNumbers, shared: /proc/<pid>/stat is one line of well under 1 KiB. */
+const statBuf = Buffer.allocUnsafe(4096);
+
+/** The numbers a sampler needs of /proc/<pid>/stat, as readStatNumbers fills them in. */
+export interface StatNumbers {
+  /** The state letter's char code (Z = 90, X = 88). */
+  state: number;
+  pgid: number;
+  /** Start time in ticks since boot (field 22). */
+  start: number;
+  /** Resident set size in pages (field 24). */
+  rssPages: number;
+  /** A hash of the command name: it changes on an exec (as a rule). */
+  commHash: number;
+}
+
+/**
+ * Reads /proc/<pid>/stat from an open file (a read at offset 0: a file held open is written anew, one
+ * system call a look) into `out`, parsing its bytes without making strings: the hot loop of a sampler
+ * that reads every process once a second. False when the process is gone (ESRCH) or the text is not a stat line.
+ */
+export function readStatNumbers(fd: number, out: StatNumbers): boolean {
+  let n: number;
+  try {
+    n = readSync(fd, statBuf, 0, statBuf.length, 0);
+  } catch {
+    return false;
+  }
+  const b = statBuf;
+  const open = b.indexOf(40); // '('
+  const close = b.lastIndexOf(41, n - 1); // ')': the command name may hold spaces and parentheses
+  if (open < 0 || close < open || close + 2 >= n) return false;
+  let hash = 0x811c9dc5;
+  for (let i = open + 1; i < close; i++) hash = Math.imul(hash ^ b[i]!, 0x01000193);
+  out.commHash = hash >>> 0;
+  out.state = b[close + 2]!;
+  // Fields 3… after ") ": field 5 (pgid) is number 2 from there, 22 (start) number 19, 24 (rss) number 21.
+  let field = 0;
+  let value = 0;
+  let neg = false;
+  for (let i = close + 2; i <= n; i++) {
+    const c = i < n ? b[i]! : 32;
+    if (c === 32 || c === 10) {
+      if (field === 2) out.pgid = neg ? -value : value;
+      else if (field === 19) out.start = value;
+      else if (field === 21) {
+        out.rssPages = neg ? 0 : value;
+        return true;
+      }
+      field++;
+      value = 0;
+      neg = false;
+    } else if (c === 45) neg = true;
+    else if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+  }
+  return false;
+}
+
+/** This process's limit of open files (RLIMIT_NOFILE, soft), from /proc/self/limits; undefined where it cannot be read. */
+export function openFilesLimit(): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'latin1'));
+    return m ? (m[1] === 'unlimited' ? Infinity : Number(m[1])) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let pageBytes: number | undefined;
+/**
+ * The memory page size in bytes (the unit of the rss in /proc/<pid>/stat), found once: this process's
+ * resident pages (/proc/self/statm) against its VmRSS in kB (/proc/self/status), rounded to a power of
+ * two (the two reads are not atomic); 4096 where that cannot be read.
+ */
+export function pageSize(): number {
+  if (pageBytes === undefined) {
+    pageBytes = 4096;
+    try {
+      const pages = Number(readFileSync('/proc/self/statm', 'latin1').split(' ')[1]);
+      const kb = Number(/^VmRSS:\s*(\d+) kB/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1]);
+      const size = 2 ** Math.round(Math.log2((kb * 1024) / pages));
+      if (size >= 4096 && size <= 1 << 20) pageBytes = size;
+    } catch {
+      // no /proc: keep the default
+    }
+  }
+  return pageBytes;
+}
+
+/**
+ * The AAD_RUN_ID and AAD_TASK_ID of an environment as /proc/<pid>/environ holds it (NUL-separated
+ * `NAME=value` entries, the first of a name counts); undefined unless it has both.
+ */
+export function taskIdsInEnviron(env: Buffer): { runId: string; taskId: string } | undefined {
+  const runId = envValue(env, 'AAD_RUN_ID=');
+  if (runId === undefined) return undefined;
+  const taskId = envValue(env, 'AAD_TASK_ID=');
+  return taskId === undefined ? undefined : { runId, taskId };
+}
+
+/** The value of the first whole entry `prefix…` of a NUL-separated environment. */
+function envValue(env: Buffer, prefix: string): string | undefined {
+  for (let i = env.indexOf(prefix); i >= 0; i = env.indexOf(prefix, i + 1)) {
+    if (i > 0 && env[i - 1] !== 0) continue;
+    const end = env.indexOf(0, i);
+    return env.toString('utf8', i + prefix.length, end < 0 ? env.length : end);
+  }
+  return undefined;
 }
