@@ -64,13 +64,16 @@ tasks:
     const ws = workspace(`tasks:
   - id: tree
     max_memory_mb: 150
-    cmd: '${hog(60, 20, 'tree-a.pid')} & ${hog(60, 20, 'tree-b.pid')} & wait'
+    cmd: |
+      ${hog(60, 20, 'tree-a.pid')} & ${hog(60, 20, 'tree-b.pid')} & wait
   - id: escaped
     max_memory_mb: 150
-    cmd: 'setsid ${hog(160, 20, 'escaped.pid')} & sleep 20'
+    cmd: |
+      setsid ${hog(160, 20, 'escaped.pid')} & sleep 20
   - id: small
     max_memory_mb: 256
-    cmd: '${hog(20, 1, 'small.pid')}'
+    cmd: |
+      ${hog(20, 1, 'small.pid')}
 `);
     const t0 = Date.now();
     const r = await ws.aad('run');
