@@ -8,7 +8,7 @@ import { resolveHome, runPaths, type RunPaths } from '../store/paths.js';
 import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
-import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
+import { effectiveParallel, parseForce, parseMaxParallel, parseOnly } from './options.js';
 import { resolvePlanArg } from './plan-arg.js';
 import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphJson, graphText, historyOf } from './show-graph.js';
@@ -28,6 +28,8 @@ export interface RunArgs {
   home?: string;
   /** `--approve ID,ID|all`: tasks approved ahead. */
   approve?: string;
+  /** `--force [ID,ID|all]`: tasks run even when up to date. */
+  force?: string;
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
@@ -40,6 +42,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const selected = only ? restrictPlan(loaded.plan, only) : loaded.plan;
   const maxParallel = effectiveParallel(maxParallelFlag, selected);
   const approvals = a.approve === undefined ? [] : (await import('./approve-run.js')).preApprovals(a.approve, selected);
+  const force = parseForce(a.force, selected);
   if (a.dryRun) {
     printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home)));
     return 0;
@@ -81,7 +84,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
     holds,
     isolation,
     opening: [
-      { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner },
+      { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner, ...(force ? { force } : {}) },
       // The base is recorded before the integration branch is made at it (Runner.run, run/worktree).
       ...(isolation ? [{ event: 'integration_branch' as const, root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }] : []),
       ...approvals,

@@ -236,6 +236,8 @@ export class ConsoleReporter {
       case 'task_failed':
         this.flushPartial(e.task);
         return `${this.prefix(e.task)}${p('red', `✗ failed: ${e.reason}`)} ${p('dim', `after ${plural(e.attempts, 'attempt')} in ${this.durationOf(e.task, e.duration_ms, e.ts)}`)}`;
+      case 'task_up_to_date':
+        return `${this.prefix(e.task)}${p('green', '✓ up to date')} ${p('dim', '(sources and generated files unchanged since its last success; --force runs it)')}`;
       case 'task_skipped':
         return `${this.prefix(e.task)}${p('yellow', `- skipped: ${e.reason}`)}`;
       case 'task_blocked':
