@@ -11,7 +11,7 @@ import { consoleMode, drive } from './drive.js';
 import { effectiveParallel, parseForce, parseMaxParallel, parseOnly } from './options.js';
 import { resolvePlanArg } from './plan-arg.js';
 import { interpolateEnv, loadPlanFile } from './plan-file.js';
-import { graphJson, graphText, historyOf } from './show-graph.js';
+import { graphJson, graphText, historyOf, upToDateOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
 import { isolationOf, warnUncommitted } from './isolation.js';
 
@@ -44,7 +44,8 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const approvals = a.approve === undefined ? [] : (await import('./approve-run.js')).preApprovals(a.approve, selected);
   const force = parseForce(a.force, selected);
   if (a.dryRun) {
-    printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home)));
+    const upToDate = await upToDateOf(loaded, selected, { home: a.home, workdir: a.workdir, force });
+    printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home), upToDate));
     return 0;
   }
   const plan = interpolateEnv(loaded, selected, process.env);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Task } from '../plan/compile.js';
+import type { Plan, Task } from '../plan/compile.js';
 import { fingerprintFile, readFingerprint, writeFingerprint } from '../store/fingerprints.js';
 import { absoluteFrom } from '../store/paths.js';
 import { currentInputs, stampFiles, staleReason, type Inputs, type Where } from './fingerprint.js';
@@ -72,11 +72,35 @@ export class UpToDate {
   }
 
   private where(runner: Runner, task: Task): Where {
-    // Never aad's own files: the home (run directories, fingerprints) and artifacts_dir's copies.
-    const skipDirs = [this.home];
-    if (this.artifactsDir !== undefined) skipDirs.push(absoluteFrom(runner.state.workdir, this.artifactsDir));
-    return { cwd: runner.cwdOf(task), skipDirs };
+    return whereOf(runner.cwdOf(task), this.home, runner.state.workdir, this.artifactsDir);
   }
+}
+
+/** A task's cwd, and aad's own folders never to fingerprint: the home (runs, fingerprints) and artifacts_dir's copies. */
+function whereOf(cwd: string, home: string, workdir: string, artifactsDir: string | undefined): Where {
+  const skipDirs = [home];
+  if (artifactsDir !== undefined) skipDirs.push(absoluteFrom(workdir, artifactsDir));
+  return { cwd, skipDirs };
+}
+
+/**
+ * The tasks of `plan` that are up to date now (what `aad graph` and `run --dry-run` mark): their recorded
+ * fingerprint holds as the files are now. A dependency that will run first may still change their sources.
+ */
+export async function upToDateNow(plan: Plan, o: { planPath: string; home: string; workdir: string; force?: true | readonly string[] }): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const task of plan.tasks) {
+    if (task.sources === undefined || o.force === true || o.force?.includes(task.id)) continue;
+    const record = readFingerprint(fingerprintFile(o.home, o.planPath, task.id));
+    if (!record) continue;
+    const where = whereOf(absoluteFrom(o.workdir, task.cwd), o.home, o.workdir, plan.artifactsDir);
+    try {
+      if ((await staleReason(record, await currentInputs(task, where, record), where)) === undefined) out.add(task.id);
+    } catch {
+      // A source that cannot be read: the task would run.
+    }
+  }
+  return out;
 }
 
 function forced(runner: Runner, id: string): boolean {
