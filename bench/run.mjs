@@ -2,7 +2,8 @@
 // aad's benchmark. Usage: node bench/run.mjs [--quick] [--json] [--only NAME[,NAME]]
 //   sections: dag, output, validate, startup, schedule, scale, artifacts (bench/artifacts.mjs, when present),
 //             worktree (isolation: worktree on a generated 10,000-file git repository; 2,000 with --quick),
-//             children (a planner adding 10,000 dynamic child tasks vs the same tasks in the plan file; 1,000 with --quick)
+//             children (a planner adding 10,000 dynamic child tasks vs the same tasks in the plan file; 1,000 with --quick),
+//             incremental (the up-to-date check of `sources` matching 10,000 files, 100 MB: nothing changed, everything changed vs sha256sum)
 //   --json   all figures as one JSON object on stdout; tables and progress go to stderr
 //   --quick  fewer rounds and smaller sizes: a smoke test (< 2 min)
 // Every comparison runs in this one process, alternating its contenders over several rounds after a
@@ -21,6 +22,7 @@ const SECTIONS = {
   artifacts: () => import('./section-artifacts.mjs'),
   worktree: () => import('./section-worktree.mjs'),
   children: () => import('./section-children.mjs'),
+  incremental: () => import('./section-incremental.mjs'),
 };
 
 function parseArgs(argv) {

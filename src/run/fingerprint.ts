@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { Task } from '../plan/compile.js';
 import type { FileStamp, FingerprintRecord } from '../store/fingerprints.js';
 import { createLimit, matchFiles } from './match-files.js';
@@ -21,10 +22,12 @@ export interface Where {
   skipDirs: string[];
 }
 
-/** Files read at once while hashing. */
-const READERS = 8;
-/** Files up to this size are read whole; larger ones are streamed. */
-const WHOLE = 8 * 1024 * 1024;
+/** Large files streamed at once while hashing. */
+const READERS = 4;
+/** Files up to this size are read whole, synchronously; larger ones are streamed. */
+const WHOLE = 1024 * 1024;
+/** How long the hashing of small files runs before it lets the event loop turn. */
+const SLICE_MS = 10;
 
 /** A directory's entries, read synchronously: a walk of thousands of folders costs no promise per file. */
 const readdirNow = async (dir: string) => readdirSync(dir, { withFileTypes: true });
@@ -40,19 +43,31 @@ export async function stampFiles(patterns: readonly string[], where: Where, know
   const problem = r.notes.find((n) => n.text.startsWith('could not read'));
   if (problem) throw new Error(problem.text);
   const out: Record<string, FileStamp> = {};
+  const large: Promise<void>[] = [];
   const limit = createLimit(READERS);
-  const reads: Promise<void>[] = [];
+  let slice = performance.now();
   for (const [rel, source] of found.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const st = statSync(source);
-    const stamp = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+    const key = statKey(st);
     const old = known?.[rel];
-    if (old && sameFile(old, stamp)) out[rel] = old;
-    else {
-      out[rel] = { ...stamp, hash: '' };
-      reads.push(limit(async () => void (out[rel]!.hash = await hashFile(source, st.size))));
+    if (old !== undefined && old.length === key.length + HEX && old.startsWith(key)) {
+      out[rel] = old;
+      continue;
+    }
+    if (st.size > WHOLE) {
+      out[rel] = '';
+      large.push(limit(async () => void (out[rel] = key + (await hashStream(source)))));
+    } else {
+      // Small files are read and hashed at once (a promise per file costs more than the read), yielding
+      // to the runner's other work every few milliseconds.
+      out[rel] = key + createHash('sha256').update(readFileSync(source)).digest('hex');
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        slice = performance.now();
+      }
     }
   }
-  await Promise.all(reads);
+  await Promise.all(large);
   return out;
 }
 
@@ -64,7 +79,9 @@ export function inputsDigest(task: Task, cwd: string, sources: Record<string, Fi
     .sort()
     .map((k) => [k, createHash('sha256').update(task.env[k]!).digest('hex')]);
   h.update(JSON.stringify({ v: 1, cmd: task.cmd, cwd, env, sources: task.sources ?? [], generates: task.generates }));
-  for (const rel of Object.keys(sources).sort()) h.update('\0').update(rel).update('\0').update(sources[rel]!.hash);
+  const parts: string[] = [];
+  for (const rel of Object.keys(sources).sort()) parts.push(rel, sources[rel]!.slice(-HEX));
+  h.update('\0' + parts.join('\0'));
   return h.digest('hex');
 }
 
@@ -90,21 +107,29 @@ export async function staleReason(record: FingerprintRecord | undefined, inputs:
       return `${rel} (generated) is gone`;
     }
     if (!st.isFile()) return `${rel} (generated) is not a file`;
-    const stamp = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
-    if (sameFile(old, stamp)) continue;
-    if (st.size !== old.size || (await hashFile(file, st.size)) !== old.hash) return `${rel} (generated) changed`;
+    const key = statKey(st);
+    if (old.length === key.length + HEX && old.startsWith(key)) continue;
+    if (st.size !== Number(old.slice(0, old.indexOf(' '))) || (await hashFile(file, st.size)) !== old.slice(-HEX)) return `${rel} (generated) changed`;
   }
   return undefined;
 }
 
-function sameFile(a: Omit<FileStamp, 'hash'>, b: Omit<FileStamp, 'hash'>): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+/** Length of a SHA-256 in hex. */
+const HEX = 64;
+
+/** What stat says of a file, as a stamp begins: a stamp that starts with it is of that file, unchanged. */
+function statKey(st: Stats): string {
+  return `${st.size} ${st.mtimeMs} ${st.ctimeMs} ${st.ino} `;
 }
 
 /** SHA-256 of a file's contents. */
 async function hashFile(file: string, size: number): Promise<string> {
+  return size <= WHOLE ? createHash('sha256').update(readFileSync(file)).digest('hex') : hashStream(file);
+}
+
+/** SHA-256 of a large file, streamed. */
+async function hashStream(file: string): Promise<string> {
   const h = createHash('sha256');
-  if (size <= WHOLE) return h.update(await fsp.readFile(file)).digest('hex');
   for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }

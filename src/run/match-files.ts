@@ -101,6 +101,8 @@ class Walk {
   readonly hits: number[];
   readonly notes: Note[] = [];
   private readonly readdir: (dir: string) => Promise<Dirent[]>;
+  /** cwd with a trailing '/', to which a relative path is appended (undefined where the separator is not '/'). */
+  private readonly prefix: string | undefined;
   private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
 
   constructor(
@@ -112,6 +114,8 @@ class Walk {
     private readonly skipped: ReadonlySet<string>,
   ) {
     this.hits = positives.map(() => 0);
+    const base = path.resolve(opts.cwd);
+    this.prefix = path.sep === '/' ? (base.endsWith('/') ? base : `${base}/`) : undefined;
     this.readdir = opts.readdir ?? ((dir) => fsp.readdir(dir, { withFileTypes: true }));
     this.limit = createLimit(opts.concurrency ?? 32);
   }
@@ -226,7 +230,9 @@ class Walk {
   }
 
   private abs(rel: string): string {
-    return rel === '' ? this.opts.cwd : path.join(this.opts.cwd, rel);
+    if (rel === '') return this.opts.cwd;
+    // rel is already clean (names joined by '/'): a concatenation costs far less than path.join per file.
+    return this.prefix === undefined ? path.join(this.opts.cwd, rel) : this.prefix + rel;
   }
 
   private note(rel: string, text: string): void {
