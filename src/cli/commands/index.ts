@@ -15,6 +15,7 @@ export const COMMAND_META = {
   runs: { name: 'runs', description: 'List runs, newest first: id, state (`damaged` for a run directory aad cannot read), start, duration, counts' },
   clean: { name: 'clean', description: "Remove the git worktrees a finished run kept for its isolated tasks (--all: every run; --branches: the run's branches too); refuses a running run" },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
+  init: { name: 'init', description: 'Write a commented starter plan (./aad.yaml, or PLAN) with the schema modeline on its first line; refuses to overwrite a file (exit 2)' },
 } as const;
 
 type Lazy = () => Promise<CommandDef<any>>;
@@ -34,4 +35,5 @@ export const commands: Record<string, Lazy> = {
   runs: () => import('./runs.js').then((m) => m.default),
   clean: () => import('./clean.js').then((m) => m.default),
   schema: () => import('./schema.js').then((m) => m.default),
+  init: () => import('./init.js').then((m) => m.default),
 };
