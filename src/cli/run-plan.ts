@@ -28,6 +28,8 @@ export interface RunArgs {
   home?: string;
   /** `--approve ID,ID|all`: tasks approved ahead. */
   approve?: string;
+  /** Told the run's id once its run directory exists (`aad orchestrate` reads the run's end from it). */
+  onStart?: (runId: string) => void;
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
@@ -72,6 +74,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   }
   const owner = selfOwner();
   writeRunnerFile(paths, owner, now.toISOString());
+  a.onStart?.(runId);
   return drive({
     plan,
     paths,
