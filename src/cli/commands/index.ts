@@ -17,6 +17,7 @@ export const COMMAND_META = {
   clean: { name: 'clean', description: "Remove the git worktrees a finished run kept for its isolated tasks (--all: every run; --branches: the run's branches too); refuses a running run" },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
   init: { name: 'init', description: 'Write a commented starter plan (./aad.yaml, or PLAN) with the schema modeline on its first line; refuses to overwrite a file (exit 2)' },
+  completion: { name: 'completion', description: 'Print the shell completion script for bash, zsh or fish: commands, flags, run ids and task ids (see README for the line that installs it)' },
 } as const;
 
 type Lazy = () => Promise<CommandDef<any>>;
@@ -38,4 +39,5 @@ export const commands: Record<string, Lazy> = {
   clean: () => import('./clean.js').then((m) => m.default),
   schema: () => import('./schema.js').then((m) => m.default),
   init: () => import('./init.js').then((m) => m.default),
+  completion: () => import('./completion.js').then((m) => m.default),
 };
