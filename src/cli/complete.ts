@@ -7,7 +7,7 @@
 import type { ArgDef, ArgsDef } from 'citty';
 import { existsSync, statSync } from 'node:fs';
 import { COMMAND_META, commands } from './commands/index.js';
-import { VALUE_FLAGS } from './command-flags.js';
+import { findCommandWord, VALUE_FLAGS } from './command-flags.js';
 import { loadPlanFile } from './plan-file.js';
 import { resolveHome } from '../store/paths.js';
 import { listRunIds, loadRun } from '../store/runs.js';
@@ -47,10 +47,11 @@ export async function completeWords(words: readonly string[]): Promise<Completio
   const joined = joinEquals(words.length === 0 ? [''] : words);
   const cur = joined[joined.length - 1]!;
   const before = joined.slice(0, -1);
-  const at = commandIndex(before);
+  const at = findCommandWord(before);
   if (at === -1) {
     const last = before[before.length - 1];
-    if (last !== undefined && /^--?[^=]+$/.test(last) && VALUE_FLAGS.has(last.replace(/^--?/, ''))) return valueOfGlobal(last.replace(/^--?/, ''));
+    // A value flag before the command (`aad --home DIR run`): which command it is for is not known yet.
+    if (last !== undefined && /^--?[^=]+$/.test(last) && VALUE_FLAGS.has(last.replace(/^--?/, ''))) return /^--?(home|workdir)$/.test(last) ? { kind: 'dirs', candidates: [] } : NOTHING;
     if (cur.startsWith('-')) return offer(cur, [{ word: '--help', description: 'Show the usage' }, { word: '--version', description: 'Show the version' }]);
     return offer(cur, Object.values(COMMAND_META).map((m) => ({ word: m.name, description: shorten(m.description) })));
   }
@@ -167,11 +168,6 @@ async function completeValue(ctx: Context, key: string, cur: string, prefix: str
   }
 }
 
-/** A value flag given before the command (`aad --home DIR run`): its command is not known yet. */
-function valueOfGlobal(flag: string): Completion {
-  return flag === 'home' || flag === 'workdir' ? { kind: 'dirs', candidates: [] } : NOTHING;
-}
-
 /** `a,b,c` lists: the ids not yet in the list, each after what is already typed. */
 function listOf(cur: string, ids: Candidate[], alone: string[]): Completion {
   const cut = cur.lastIndexOf(',') + 1;
@@ -236,17 +232,6 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Where the command word is (the value of a flag before it skipped), or -1. */
-function commandIndex(words: readonly string[]): number {
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    if (w === '--') return -1;
-    if (!w.startsWith('-')) return i;
-    if (!w.includes('=') && VALUE_FLAGS.has(w.replace(/^--?/, ''))) i++;
-  }
-  return -1;
 }
 
 /** bash splits `--task=bu` into `--task`, `=`, `bu` (`=` is in COMP_WORDBREAKS): joined again here. */

@@ -7,6 +7,7 @@ import { unreachable } from '../errors.js';
 
 /** The shells `aad completion` writes a script for. */
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+/** One of SHELLS. */
 export type Shell = (typeof SHELLS)[number];
 
 const BASH = `# bash completion for aad: commands, flags, run ids and task ids.
