@@ -6,7 +6,7 @@
 export const VALUE_FLAGS: ReadonlySet<string> = new Set(['home', 'workdir', 'only', 'specs', 'max-parallel', 'task', 'attempt', 'tail', 'by', 'reason', 'approve', 'force']);
 
 /** Flags of aad's commands that take no value (with their one-letter aliases). */
-export const SWITCH_FLAGS: ReadonlySet<string> = new Set(['dry-run', 'fail-fast', 'failed-only', 'follow', 'f', 'json', 'quiet', 'all', 'branches', 'rollback']);
+export const SWITCH_FLAGS: ReadonlySet<string> = new Set(['dry-run', 'fail-fast', 'failed-only', 'follow', 'f', 'json', 'quiet', 'all', 'branches', 'rollback', 'resume']);
 
 /** Where the command word is in the arguments (values of value flags skipped), or -1 when there is none. */
 export function findCommandWord(rawArgs: readonly string[]): number {

@@ -50,6 +50,8 @@ async function usage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | und
 }
 
 async function cli(rawArgs: string[]): Promise<void> {
+  // What the completion scripts ask on each Tab: hidden, not a command (cli/complete.ts).
+  if (rawArgs[0] === '__complete') return (await import('./complete.js')).printCompletion(rawArgs.slice(1));
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
     process.stdout.write(version() + '\n');
     return;

@@ -30,6 +30,8 @@ export interface RunArgs {
   approve?: string;
   /** `--force [ID,ID|all]`: tasks run even when up to date. */
   force?: string;
+  /** Told the run's id once its run directory exists (`aad orchestrate` reads the run's end from it). */
+  onStart?: (runId: string) => void;
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
@@ -76,6 +78,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   }
   const owner = selfOwner();
   writeRunnerFile(paths, owner, now.toISOString());
+  a.onStart?.(runId);
   return drive({
     plan,
     paths,
