@@ -1,8 +1,8 @@
 // `aad completion bash|zsh|fish` through the built CLI, and the scripts at work in the real shells: bash's
 // function called with COMP_WORDS/COMP_CWORD as bash sets them, then bash, zsh and fish completing on a
 // terminal (or fish's own `complete -C`). aad is on PATH as a small shim, as after an install. The zsh and fish
-// cases need those shells installed (apt-get install zsh fish); without them they are skipped, and the
-// scripts are only checked for being printed.
+// cases need those shells installed (apt-get install zsh fish; .ci/run installs them); without them they are
+// skipped, and the scripts are only checked for being printed, except in CI (CI set), where a missing shell fails.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +22,11 @@ const has = (cmd: string) => {
 const HAS_ZSH = has('zsh');
 const HAS_FISH = has('fish');
 const HAS_SCRIPT = has('script');
+
+it('has the shells it tests in CI (.ci/run installs zsh and fish)', () => {
+  if (!process.env.CI) return;
+  expect({ zsh: HAS_ZSH, fish: HAS_FISH, script: HAS_SCRIPT }).toEqual({ zsh: true, fish: true, script: true });
+});
 
 const PLAN = `tasks:
   - id: build
