@@ -14,6 +14,7 @@ export const COMMAND_META = {
   runs: { name: 'runs', description: 'List runs, newest first: id, state (`damaged` for a run directory aad cannot read), start, duration, counts' },
   clean: { name: 'clean', description: "Remove the git worktrees a finished run kept for its isolated tasks (--all: every run; --branches: the run's branches too); refuses a running run" },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
+  selfcheck: { name: 'selfcheck', description: 'Check that this installation works: runs built-in plans (a chain, a parallel fan-out, a failing retry, its resume, a cancel, a rollback) in a temporary folder and checks each exit code and status; one line per check, exit 0 only if all pass, else 1' },
 } as const;
 
 type Lazy = () => Promise<CommandDef<any>>;
@@ -32,4 +33,5 @@ export const commands: Record<string, Lazy> = {
   runs: () => import('./runs.js').then((m) => m.default),
   clean: () => import('./clean.js').then((m) => m.default),
   schema: () => import('./schema.js').then((m) => m.default),
+  selfcheck: () => import('./selfcheck.js').then((m) => m.default),
 };
