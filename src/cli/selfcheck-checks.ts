@@ -225,7 +225,8 @@ export async function checkCancel(ctx: CheckContext): Promise<string> {
     must(alive.length === 0, `task processes still alive after the run ended: ${alive.join(', ')}`);
     return `aad cancel stopped the run: exit 4, 2 tasks cancelled, their ${pids.length} processes gone`;
   } finally {
-    run.kill();
+    // Still running when the check failed: cancelled as a user would (its runner stops its task), killed only if that hangs.
+    await run.stop(10_000);
   }
 }
 

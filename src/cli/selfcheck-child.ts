@@ -24,6 +24,10 @@ export interface AadChild {
   done: Promise<AadResult>;
   /** SIGKILL, if it still runs. */
   kill(): void;
+  /** SIGTERM, if it still runs: aad cancels its run. */
+  terminate(): void;
+  /** SIGTERM, then SIGKILL if it has not ended within `graceMs`; resolves once it has ended. */
+  stop(graceMs: number): Promise<void>;
 }
 
 /** The package's bin/aad.cjs: the entry point a user runs. */
@@ -74,6 +78,18 @@ export function startAad(args: readonly string[], cwd: string, timeoutMs: number
     done,
     kill: () => {
       if (!exited) child.kill('SIGKILL');
+    },
+    terminate: () => {
+      if (!exited) child.kill('SIGTERM');
+    },
+    stop: async (graceMs) => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, graceMs)))]);
+      clearTimeout(timer);
+      if (!exited) child.kill('SIGKILL');
+      await done;
     },
   };
 }

@@ -6,7 +6,7 @@ import { printErr, printOut } from '../report/print.js';
 import { checkLine, selfcheckSummary, type CheckResult, type SelfcheckJson } from '../report/selfcheck.js';
 import { colorEnabled, painter } from '../report/style.js';
 import { signalAll } from '../store/proc.js';
-import { startAad } from './selfcheck-child.js';
+import { startAad, type AadChild } from './selfcheck-child.js';
 import { CheckFailed, checkCancel, checkChain, checkFanOut, checkResume, checkRetry, checkRollback, type CheckContext } from './selfcheck-checks.js';
 
 /** Options of `aad selfcheck`. */
@@ -23,7 +23,8 @@ const CALL_LIMIT_MS = 20_000;
  * `aad selfcheck`: runs the built-in plans (a chain, a fan-out, a failing retry and its resume, a cancel, a
  * rollback) through this installation's CLI, in a temporary folder, with the runs in `--home` or in a
  * temporary home; prints one line per check. Returns 0 when every check passed, else 1: a failed check
- * means aad did not do here what it promises, which aad's exit codes call "aad itself failed".
+ * means aad did not do here what it promises, which aad's exit codes call "aad itself failed"; 4 when
+ * cancelled (Ctrl-C, SIGTERM).
  */
 export async function selfcheck(a: SelfcheckArgs): Promise<number> {
   const jsonOut = a.jsonOut === undefined ? undefined : path.resolve(a.jsonOut);
@@ -38,17 +39,44 @@ export async function selfcheck(a: SelfcheckArgs): Promise<number> {
   }
   const home = a.home === undefined ? path.join(workdir, 'home') : path.resolve(a.home);
   const tracked: number[] = [];
+  let cancelled = false;
+  // The runs (`run`, `resume`) to cancel on a signal; other calls (status, cancel) end on their own at once.
+  const runs = new Set<AadChild>();
+  const spawnAad = (args: string[], dir: string): AadChild => {
+    const child = startAad([...args, '--home', home], dir, CALL_LIMIT_MS);
+    if (args[0] === 'run' || args[0] === 'resume') {
+      runs.add(child);
+      void child.done.then(() => runs.delete(child));
+      // Once cancelled, a check that goes on starts nothing more that lives.
+      if (cancelled) void cancelRun(child);
+    }
+    return child;
+  };
   const contextOf = (name: string): CheckContext => {
     const dir = path.join(workdir, name);
     mkdirSync(dir);
     return {
       dir,
       home,
-      aad: (...args) => startAad([...args, '--home', home], dir, CALL_LIMIT_MS).done,
-      start: (...args) => startAad([...args, '--home', home], dir, CALL_LIMIT_MS),
+      aad: (...args) => spawnAad(args, dir).done,
+      start: (...args) => spawnAad(args, dir),
       track: (pid) => tracked.push(pid),
     };
   };
+
+  // Ctrl-C, SIGTERM, SIGHUP: the runs are cancelled (SIGTERM to each aad), the checks end, the folder goes,
+  // exit 4 as for any cancel. A second signal kills them at once.
+  const onSignal = () => {
+    if (cancelled) {
+      for (const c of runs) c.kill();
+      signalAll(tracked, 'SIGKILL');
+      return;
+    }
+    cancelled = true;
+    for (const c of runs) void cancelRun(c);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const sig of signals) process.on(sig, onSignal);
 
   // The checks run side by side (each in its own folder; runs may share a home); lines come out in this order.
   let results: CheckResult[];
@@ -69,11 +97,17 @@ export async function selfcheck(a: SelfcheckArgs): Promise<number> {
     for (const p of order) {
       const r = await p;
       results.push(r);
-      if (!a.json) printOut(checkLine(r, paint));
+      if (!a.json && !cancelled) printOut(checkLine(r, paint));
     }
   } finally {
+    for (const sig of signals) process.off(sig, onSignal);
     // A check that failed may have left a task behind (a cancel that did not stop it).
     signalAll(tracked, 'SIGKILL');
+  }
+  if (cancelled) {
+    rmSync(workdir, { recursive: true, force: true });
+    printErr(`aad: selfcheck cancelled${a.home === undefined ? '' : ` (its runs are in ${home})`}`);
+    return 4;
   }
 
   const ok = results.every((r) => r.ok);
@@ -109,6 +143,15 @@ async function step<T extends string | { detail: string; runId: string }>(name: 
     const detail = err instanceof CheckFailed ? err.message : `the check itself failed: ${(err as Error).message ?? String(err)}`;
     return { result: { name, ok: false, ms: Date.now() - t0, detail } };
   }
+}
+
+/**
+ * Cancels a run child as `aad cancel` would (SIGTERM), once it has printed its first event: before that, aad
+ * may have made the run directory without listening for signals yet, and a SIGTERM would leave it damaged.
+ */
+async function cancelRun(child: AadChild): Promise<void> {
+  while (!child.exited() && !child.stdoutSoFar().includes('\n')) await new Promise((r) => setTimeout(r, 25));
+  child.terminate();
 }
 
 /** A check that could not run because the one it continues failed. */

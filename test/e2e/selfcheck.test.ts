@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import { runCli, tmpDir } from '../helpers/cli.js';
+import { runCli, startCli, tmpDir, waitFor } from '../helpers/cli.js';
 import type { SelfcheckJson } from '../../src/report/selfcheck.js';
 
 const CHECKS = ['chain', 'fan-out', 'retry', 'resume', 'cancel', 'rollback'];
@@ -109,6 +109,27 @@ describe.concurrent('aad selfcheck', () => {
     expect(json.workdir).toBe(path.join(ws.tmp, ws.leftovers()[0]!));
     expect(r.stderr).toMatch(/^selfcheck: 6 of 6 checks failed in .*\n {2}kept /);
     expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it('SIGTERM (as Ctrl-C) cancels it: its runs are cancelled and end, its folder goes, exit 4', { timeout: 60_000 }, async ({ expect }) => {
+    const ws = workspace();
+    const home = path.join(ws.dir, 'home');
+    const sc = startCli(['selfcheck', '--home', home], { cwd: ws.dir, env: { TMPDIR: ws.tmp }, timeoutMs: 60_000 });
+    // The cancel check's task is running (it waits 30 s for its cancel): the selfcheck is mid-way.
+    await waitFor('the cancel check to be running', () => {
+      const [work] = ws.leftovers();
+      return work !== undefined && fs.existsSync(path.join(ws.tmp, work, 'cancel', 'task.pid')) ? true : undefined;
+    }, 30_000);
+    sc.child.kill('SIGTERM');
+    const r = await sc.done;
+    expect([r.code, r.stderr]).toEqual([4, `aad: selfcheck cancelled (its runs are in ${home})\n`]);
+    expect(r.stdout).not.toContain('✗');
+    expect(ws.leftovers()).toEqual([]);
+    // Every run it started has ended (none running, none left interrupted by a killed runner).
+    const runs = await runCli(['runs', '--json', '--home', home], { cwd: ws.dir });
+    const states = (JSON.parse(runs.stdout) as { state: string }[]).map((x) => x.state);
+    expect(states.length).toBeGreaterThan(0);
+    for (const st of states) expect(['succeeded', 'failed', 'cancelled']).toContain(st);
   });
 
   it('refuses bad usage with exit 2 before running anything', async ({ expect }) => {

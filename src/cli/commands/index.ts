@@ -15,7 +15,7 @@ export const COMMAND_META = {
   clean: { name: 'clean', description: "Remove the git worktrees a finished run kept for its isolated tasks (--all: every run; --branches: the run's branches too); refuses a running run" },
   prune: { name: 'prune', description: 'Delete old runs of the home (--older-than 30d, --keep N: one is required; with both, a run goes only when both let it), with the worktrees, branches and refs/aad/ refs they made; never a running run' },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
-  selfcheck: { name: 'selfcheck', description: 'Check that this installation works: runs built-in plans (a chain, a parallel fan-out, a failing retry, its resume, a cancel, a rollback) in a temporary folder and checks each exit code and status; one line per check, exit 0 only if all pass, else 1' },
+  selfcheck: { name: 'selfcheck', description: 'Check that this installation works: runs built-in plans (a chain, a parallel fan-out, a failing retry, its resume, a cancel, a rollback) in a temporary folder and checks each exit code and status; one line per check, exit 0 only if all pass, else 1 (4 when cancelled)' },
 } as const;
 
 type Lazy = () => Promise<CommandDef<any>>;
