@@ -50,13 +50,18 @@ export interface PruneCandidate {
 /** Why the policy keeps a run. */
 export type KeptBy = 'recent' | 'newest';
 
+/** Oldest first: by start time, then by run id (two runs of one second: ids alone do not order them). */
+export function byAge(a: PruneCandidate, b: PruneCandidate): number {
+  return a.startedMs - b.startedMs || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0);
+}
+
 /**
- * For each run (`runs` newest first), whether the policy lets it go, or why it stays: among the `keep` newest
+ * For each run, whether the policy lets it go, or why it stays: among the `keep` newest by start time
  * (`newest`), or started less than `olderThanMs` before `nowMs` (`recent`).
  */
 export function judgeByPolicy(runs: readonly PruneCandidate[], policy: PrunePolicy, nowMs: number): Map<string, KeptBy | 'prune'> {
   const out = new Map<string, KeptBy | 'prune'>();
-  runs.forEach((r, rank) => {
+  [...runs].sort(byAge).reverse().forEach((r, rank) => {
     if (policy.keep !== undefined && rank < policy.keep) out.set(r.runId, 'newest');
     else if (policy.olderThanMs !== undefined && !(nowMs - r.startedMs > policy.olderThanMs)) out.set(r.runId, 'recent');
     else out.set(r.runId, 'prune');

@@ -4,7 +4,7 @@ import { pruneReport, type PruneJson, type PrunedRunJson } from '../report/prune
 import { colorEnabled, painter } from '../report/style.js';
 import { resolveHome, runPaths, runsDir } from '../store/paths.js';
 import { scanRuns, type DamagedRun, type LoadedRun } from '../store/runs.js';
-import { judgeByPolicy, parsePolicy } from './prune-policy.js';
+import { byAge, judgeByPolicy, parsePolicy } from './prune-policy.js';
 import { busyReason, pruneRun, unfinishedPrunes } from './prune-run.js';
 import { warnUnknownEvents } from './unknown-events.js';
 
@@ -47,9 +47,11 @@ export async function pruneRuns(a: PruneArgs): Promise<number> {
 
   const runs = scanRuns(home);
   warnUnknownEvents(runs.filter((r): r is LoadedRun => !('damaged' in r)));
-  const verdicts = judgeByPolicy(runs.map((r) => ({ runId: r.runId, startedMs: startedMsOf(home, r) })), policy, nowMs);
+  const candidates = runs.map((r) => ({ runId: r.runId, startedMs: startedMsOf(home, r) }));
+  const verdicts = judgeByPolicy(candidates, policy, nowMs);
+  const byId = new Map(runs.map((r) => [r.runId, r]));
   // Oldest first: the order they were made in.
-  for (const run of [...runs].reverse()) {
+  for (const run of [...candidates].sort(byAge).map((c) => byId.get(c.runId)!)) {
     const verdict = verdicts.get(run.runId)!;
     const state = 'damaged' in run ? 'damaged' : run.live;
     const info = { state, started_at: 'damaged' in run ? null : run.state.startedAt, ...('damaged' in run ? { damaged: run.damaged } : {}) };

@@ -50,7 +50,7 @@ describe('parsePolicy', () => {
 
 describe('judgeByPolicy', () => {
   const now = 100 * D;
-  // Newest first, as scanRuns lists them.
+  // In no order: the policy ranks them by start time (r4 started before r3).
   const runs = [
     { runId: 'r5', startedMs: now - 1 * H },
     { runId: 'r4', startedMs: now - 40 * D },
@@ -65,13 +65,20 @@ describe('judgeByPolicy', () => {
   });
 
   it('--keep: the N newest stay, whatever their age', () => {
-    expect(judged({ keep: 2 })).toEqual({ r5: 'newest', r4: 'newest', r3: 'prune', r2: 'prune', r1: 'prune' });
+    expect(judged({ keep: 2 })).toEqual({ r5: 'newest', r3: 'newest', r4: 'prune', r2: 'prune', r1: 'prune' });
     expect(judged({ keep: 0 })).toEqual({ r5: 'prune', r4: 'prune', r3: 'prune', r2: 'prune', r1: 'prune' });
     expect(judged({ keep: 9 })).toEqual({ r5: 'newest', r4: 'newest', r3: 'newest', r2: 'newest', r1: 'newest' });
   });
 
   it('both: a run goes only when both rules let it', () => {
-    expect(judged({ keep: 2, olderThanMs: 30 * D })).toEqual({ r5: 'newest', r4: 'newest', r3: 'recent', r2: 'prune', r1: 'prune' });
+    expect(judged({ keep: 2, olderThanMs: 30 * D })).toEqual({ r5: 'newest', r3: 'newest', r4: 'prune', r2: 'prune', r1: 'prune' });
+    expect(judged({ keep: 3, olderThanMs: 35 * D })).toEqual({ r5: 'newest', r3: 'newest', r2: 'newest', r4: 'prune', r1: 'prune' });
+    expect(judged({ keep: 1, olderThanMs: 35 * D })).toEqual({ r5: 'newest', r3: 'recent', r2: 'recent', r4: 'prune', r1: 'prune' });
+  });
+
+  it('two runs of the same time are ranked by id', () => {
+    const same = [{ runId: 'b', startedMs: now }, { runId: 'a', startedMs: now }, { runId: 'c', startedMs: now }];
+    expect(Object.fromEntries(judgeByPolicy(same, { keep: 1 }, now))).toEqual({ c: 'newest', b: 'prune', a: 'prune' });
   });
 
   it('a run exactly as old as the limit stays; a run from the future (clock skew) too', () => {

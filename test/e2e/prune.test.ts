@@ -80,17 +80,17 @@ describe.concurrent('aad prune: which runs go', () => {
     expect([dry.code, dry.stderr]).toEqual([0, '']);
     expect(dry.stdout).toMatch(new RegExp(`^would prune ${old} \\(succeeded, started \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\)\n`));
     expect(dry.stdout).toContain('prune: 1 run would be pruned, 2 kept (--older-than: 2); nothing was changed (--dry-run)\n');
-    expect(ws.runIds()).toEqual([old, middle, fresh]);
+    expect(ws.runIds()).toEqual([old, middle, fresh].sort());
 
     const r = await ws.aad('prune', '--older-than', '30d');
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(r.stdout).toMatch(new RegExp(`^pruned ${old} \\(succeeded, started `));
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('prune: 1 run pruned, 2 kept (--older-than: 2)');
-    expect(ws.runIds()).toEqual([middle, fresh]);
+    expect(ws.runIds()).toEqual([middle, fresh].sort());
     // `aad runs` agrees, and no folder of the pruned run is left anywhere in the runs folder.
     const runs = await ws.aad('runs', '--json');
-    expect((JSON.parse(runs.stdout) as { run_id: string }[]).map((x) => x.run_id)).toEqual([fresh, middle]);
-    expect(fs.readdirSync(path.join(ws.home, 'runs')).sort()).toEqual([middle, fresh]);
+    expect((JSON.parse(runs.stdout) as { run_id: string }[]).map((x) => x.run_id).sort()).toEqual([middle, fresh].sort());
+    expect(fs.readdirSync(path.join(ws.home, 'runs')).sort()).toEqual([middle, fresh].sort());
 
     // Units: 9 days catches the 10-day-old run; 12h of nothing left but the fresh one catches nothing.
     expect((await ws.prune('--older-than', '12h')).pruned.map((p) => p.run_id)).toEqual([middle]);
@@ -98,29 +98,37 @@ describe.concurrent('aad prune: which runs go', () => {
     expect([none.pruned, none.kept.map((k) => [k.run_id, k.rule, k.reason])]).toEqual([[], [[fresh, 'older-than', 'started less than 90m ago']]]);
   });
 
-  it('--keep N keeps the N newest whatever their age; with --older-than too, a run goes only when both let it', async ({ expect }) => {
+  it('--keep N keeps the N newest (by start time) whatever their age; with --older-than too, a run goes only when both let it', async ({ expect }) => {
     const ws = workspace();
     const [a, b, c, d] = [await ws.run(), await ws.run(), await ws.run(), await ws.run()];
-    // a and d are old, b and c recent: --keep 1 keeps d (old but newest), --older-than keeps b and c.
-    ws.age(a!, 40);
-    ws.age(d!, 40);
-    const both = await ws.prune('--keep', '1', '--older-than', '30d');
-    expect(both.pruned.map((p) => p.run_id)).toEqual([a]);
-    expect(both.kept.map((k) => [k.run_id, k.rule])).toEqual([
-      [b, 'older-than'],
-      [c, 'older-than'],
-      [d, 'keep'],
+    ws.age(a!, 60);
+    ws.age(b!, 50);
+    ws.age(c!, 20);
+    ws.age(d!, 10);
+    // b is old but among the 3 newest; a is old and not: only a goes.
+    const three = await ws.prune('--keep', '3', '--older-than', '30d');
+    expect(three.pruned.map((p) => p.run_id)).toEqual([a]);
+    expect(three.kept.map((k) => [k.run_id, k.rule, k.reason])).toEqual([
+      [b, 'keep', 'one of the 3 newest runs'],
+      [c, 'keep', 'one of the 3 newest runs'],
+      [d, 'keep', 'one of the 3 newest runs'],
     ]);
-    expect(both.kept.find((k) => k.run_id === d)!.reason).toBe('the newest run');
-    expect(ws.runIds()).toEqual([b, c, d]);
+    // c is not among the newest 1 but recent; b is neither: b goes.
+    const one = await ws.prune('--keep', '1', '--older-than', '30d');
+    expect(one.pruned.map((p) => p.run_id)).toEqual([b]);
+    expect(one.kept.map((k) => [k.run_id, k.rule, k.reason])).toEqual([
+      [c, 'older-than', 'started less than 30d ago'],
+      [d, 'keep', 'the newest run'],
+    ]);
+    expect(ws.runIds()).toEqual([c, d].sort());
 
-    const text = await ws.aad('prune', '--keep', '2');
+    const text = await ws.aad('prune', '--keep', '1');
     expect([text.code, text.stderr]).toEqual([0, '']);
-    expect(text.stdout).toMatch(new RegExp(`^pruned ${b} \\(succeeded, started [^)]+\\)\nprune: 1 run pruned, 2 kept \\(--keep: 2\\)\n$`));
-    expect(ws.runIds()).toEqual([c, d]);
+    expect(text.stdout).toMatch(new RegExp(`^pruned ${c} \\(succeeded, started \\d{4}-[^)]+\\)\nprune: 1 run pruned, 1 kept \\(--keep: 1\\)\n$`));
+    expect(ws.runIds()).toEqual([d]);
 
     // --keep 0 lets every run go (that is not running).
-    expect((await ws.prune('--keep', '0')).pruned.map((p) => p.run_id)).toEqual([c, d]);
+    expect((await ws.prune('--keep', '0')).pruned.map((p) => p.run_id)).toEqual([d]);
     expect(ws.runIds()).toEqual([]);
     const empty = await ws.aad('prune', '--keep', '0');
     expect([empty.code, empty.stdout]).toEqual([0, `no runs in ${ws.home}: nothing to prune\n`]);
