@@ -23,7 +23,8 @@ function workspace() {
   };
 }
 
-describe.concurrent('aad selfcheck', () => {
+// A passing selfcheck runs six plans at once: these go one at a time, to spare the machine's cores.
+describe('aad selfcheck', () => {
   it('passes: one ✓ line per check, exit 0, the JSON in --json-out, the runs in --home, its work folder removed', { timeout: 60_000 }, async ({ expect }) => {
     const ws = workspace();
     const r = await ws.aad('selfcheck', '--home', 'home', '--json-out', 'out.json');
@@ -66,6 +67,30 @@ describe.concurrent('aad selfcheck', () => {
     expect(ws.leftovers()).toEqual([]);
   });
 
+  it('SIGTERM (as Ctrl-C) cancels it: its runs are cancelled and end, its folder goes, exit 4', { timeout: 60_000 }, async ({ expect }) => {
+    const ws = workspace();
+    const home = path.join(ws.dir, 'home');
+    const sc = startCli(['selfcheck', '--home', home], { cwd: ws.dir, env: { TMPDIR: ws.tmp }, timeoutMs: 60_000 });
+    // The cancel check's task is running (it waits 30 s for its cancel): the selfcheck is mid-way.
+    await waitFor('the cancel check to be running', () => {
+      const [work] = ws.leftovers();
+      return work !== undefined && fs.existsSync(path.join(ws.tmp, work, 'cancel', 'task.pid')) ? true : undefined;
+    }, 30_000);
+    sc.child.kill('SIGTERM');
+    const r = await sc.done;
+    expect([r.code, r.stderr]).toEqual([4, `aad: selfcheck cancelled (its runs are in ${home})\n`]);
+    expect(r.stdout).not.toContain('✗');
+    expect(ws.leftovers()).toEqual([]);
+    // Every run it started has ended (none running, none left interrupted by a killed runner).
+    const runs = await runCli(['runs', '--json', '--home', home], { cwd: ws.dir });
+    const states = (JSON.parse(runs.stdout) as { state: string }[]).map((x) => x.state);
+    expect(states.length).toBeGreaterThan(0);
+    for (const st of states) expect(['succeeded', 'failed', 'cancelled']).toContain(st);
+  });
+
+});
+
+describe.concurrent('aad selfcheck that fails', () => {
   it('fails when the runs cannot be written (--home is a file): ✗ lines saying why, exit 1, no stack trace, the work folder kept', { timeout: 60_000 }, async ({ expect }) => {
     const ws = workspace();
     const home = path.join(ws.dir, 'not-a-folder');
@@ -109,27 +134,6 @@ describe.concurrent('aad selfcheck', () => {
     expect(json.workdir).toBe(path.join(ws.tmp, ws.leftovers()[0]!));
     expect(r.stderr).toMatch(/^selfcheck: 6 of 6 checks failed in .*\n {2}kept /);
     expect(r.stderr).not.toMatch(STACK);
-  });
-
-  it('SIGTERM (as Ctrl-C) cancels it: its runs are cancelled and end, its folder goes, exit 4', { timeout: 60_000 }, async ({ expect }) => {
-    const ws = workspace();
-    const home = path.join(ws.dir, 'home');
-    const sc = startCli(['selfcheck', '--home', home], { cwd: ws.dir, env: { TMPDIR: ws.tmp }, timeoutMs: 60_000 });
-    // The cancel check's task is running (it waits 30 s for its cancel): the selfcheck is mid-way.
-    await waitFor('the cancel check to be running', () => {
-      const [work] = ws.leftovers();
-      return work !== undefined && fs.existsSync(path.join(ws.tmp, work, 'cancel', 'task.pid')) ? true : undefined;
-    }, 30_000);
-    sc.child.kill('SIGTERM');
-    const r = await sc.done;
-    expect([r.code, r.stderr]).toEqual([4, `aad: selfcheck cancelled (its runs are in ${home})\n`]);
-    expect(r.stdout).not.toContain('✗');
-    expect(ws.leftovers()).toEqual([]);
-    // Every run it started has ended (none running, none left interrupted by a killed runner).
-    const runs = await runCli(['runs', '--json', '--home', home], { cwd: ws.dir });
-    const states = (JSON.parse(runs.stdout) as { state: string }[]).map((x) => x.state);
-    expect(states.length).toBeGreaterThan(0);
-    for (const st of states) expect(['succeeded', 'failed', 'cancelled']).toContain(st);
   });
 
   it('refuses bad usage with exit 2 before running anything', async ({ expect }) => {
