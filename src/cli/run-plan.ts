@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError, refusedWrite } from '../errors.js';
+import { IoError, UsageError, refusedWrite } from '../errors.js';
 import { restrictPlan } from '../plan/compile.js';
 import { printOut } from '../report/print.js';
 import { newRunId } from '../store/ids.js';
@@ -101,7 +101,11 @@ function refusedRunDir(err: unknown, home: string, paths: RunPaths): unknown {
   const failed = (err as NodeJS.ErrnoException).path;
   const io = refusedWrite(err, failed === undefined ? paths.plan : undefined) ?? refusedFolder(failed ?? home);
   if (!io) return err;
-  rmSync(paths.dir, { recursive: true, force: true });
+  try {
+    rmSync(paths.dir, { recursive: true, force: true });
+  } catch {
+    /* a file where a folder of the home should be: nothing of the run was made */
+  }
   return io;
 }
 
@@ -110,6 +114,10 @@ function refusedRunDir(err: unknown, home: string, paths: RunPaths): unknown {
  * where the parent refused it (EROFS, EACCES), so the nearest existing parent is asked.
  */
 function refusedFolder(dir: string) {
+  // A file where a folder should be (`--home` naming a file): mkdir says EEXIST or ENOTDIR.
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (existsSync(existing) && !statSync(existing).isDirectory()) return new IoError(existing, 'ENOTDIR', 'not a directory');
   let missing = dir;
   while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
   try {

@@ -15,9 +15,11 @@ export const COMMAND_META = {
   reject: { name: 'reject', description: 'Reject a task waiting for approval: it fails without running (dependents skipped); with --rollback, its rollback is skipped; exit 2 if it is not waiting' },
   runs: { name: 'runs', description: 'List runs, newest first: id, state (`damaged` for a run directory aad cannot read), start, duration, counts' },
   clean: { name: 'clean', description: "Remove the git worktrees a finished run kept for its isolated tasks (--all: every run; --branches: the run's branches too); refuses a running run" },
+  prune: { name: 'prune', description: 'Delete old runs of the home (--older-than 30d, --keep N: one is required; with both, a run goes only when both let it), with the worktrees, branches and refs/aad/ refs they made; never a running run' },
   schema: { name: 'schema', description: 'Print the JSON Schema of plan files (for editors: save it and point the modeline at it)' },
   init: { name: 'init', description: 'Write a commented starter plan (./aad.yaml, or PLAN) with the schema modeline on its first line; refuses to overwrite a file (exit 2)' },
   completion: { name: 'completion', description: 'Print the shell completion script for bash, zsh or fish: commands, flags, run ids and task ids (see README for the line that installs it)' },
+  selfcheck: { name: 'selfcheck', description: 'Check that this installation works: runs built-in plans (a chain, a parallel fan-out, a failing retry, its resume, a cancel, a rollback) in a temporary folder and checks each exit code and status; one line per check, exit 0 only if all pass, else 1 (4 when cancelled)' },
 } as const;
 
 type Lazy = () => Promise<CommandDef<any>>;
@@ -37,7 +39,9 @@ export const commands: Record<string, Lazy> = {
   reject: () => import('./reject.js').then((m) => m.default),
   runs: () => import('./runs.js').then((m) => m.default),
   clean: () => import('./clean.js').then((m) => m.default),
+  prune: () => import('./prune.js').then((m) => m.default),
   schema: () => import('./schema.js').then((m) => m.default),
   init: () => import('./init.js').then((m) => m.default),
   completion: () => import('./completion.js').then((m) => m.default),
+  selfcheck: () => import('./selfcheck.js').then((m) => m.default),
 };
