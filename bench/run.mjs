@@ -4,7 +4,8 @@
 //             worktree (isolation: worktree on a generated 10,000-file git repository; 2,000 with --quick),
 //             children (a planner adding 10,000 dynamic child tasks vs the same tasks in the plan file; 1,000 with --quick),
 //             watchdog (stall_timeout_sec / max_memory_mb through aad run: the sampler's CPU with 200 watched sleeps
-//             against the same plan unwatched, and how soon a stall and a memory excess stop the attempt; 50 with --quick)
+//             against the same plan unwatched, and how soon a stall and a memory excess stop the attempt; 50 with --quick),
+//             incremental (the up-to-date check of `sources` matching 10,000 files, 100 MB: nothing changed, everything changed vs sha256sum)
 //   --json   all figures as one JSON object on stdout; tables and progress go to stderr
 //   --quick  fewer rounds and smaller sizes: a smoke test (< 2 min)
 // Every comparison runs in this one process, alternating its contenders over several rounds after a
@@ -24,6 +25,7 @@ const SECTIONS = {
   worktree: () => import('./section-worktree.mjs'),
   children: () => import('./section-children.mjs'),
   watchdog: () => import('./section-watchdog.mjs'),
+  incremental: () => import('./section-incremental.mjs'),
 };
 
 function parseArgs(argv) {

@@ -1,4 +1,4 @@
-// 4. Start-up: `aad --help` and `aad validate` of a 5-task plan vs `node -e 0`.
+// 4. Start-up: `aad --help`, `aad validate` and `aad list` of a 5-task plan, and `aad completion bash`, vs `node -e 0`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AAD, NODE, alternate, check, fmtMs, fmtRatio, r1, r3, runTimed, table, tempDir, verdict } from './lib.mjs';
@@ -16,6 +16,8 @@ export async function run({ quick, log }) {
     { name: 'node -e 0', run: async () => check(await runTimed(NODE, ['-e', '0']), 'node') },
     { name: 'aad --help', run: async () => check(await runTimed(NODE, [AAD, '--help']), 'aad --help') },
     { name: 'aad validate (5 tasks)', run: async () => check(await runTimed(NODE, [AAD, 'validate', plan]), 'aad validate') },
+    { name: 'aad list (5 tasks)', run: async () => check(await runTimed(NODE, [AAD, 'list', plan]), 'aad list') },
+    { name: 'aad completion bash', run: async () => check(await runTimed(NODE, [AAD, 'completion', 'bash']), 'aad completion bash') },
   ];
   const results = await alternate(contenders, { rounds, warmup: 2, log: () => {} });
   const base = results[0].medianMs;

@@ -2,8 +2,8 @@
 'use strict';
 // Starts aad from a CommonJS bundle of its CLI, compiled with the V8 code cache that the build made for it,
 // so that Node neither starts its ES module loader nor compiles aad's functions again on every start.
-// Two bundles: dist/cli/aad.cjs is the whole CLI; dist/cli/aad-quick.cjs leaves out what only run, resume
-// and cancel need (the runner, processes, git, artifacts: 350 KB against 150 KB), for every other command.
+// Two bundles: dist/cli/aad.cjs is the whole CLI; dist/cli/aad-quick.cjs leaves out what only run, resume,
+// cancel and orchestrate need (the runner, processes, git, artifacts: 350 KB against 150 KB), for every other command.
 // A cache that does not fit this Node (another version, other V8 flags) is rejected by V8, and aad then
 // compiles as usual: it only costs time.
 const { readFileSync } = require('node:fs');
@@ -17,7 +17,7 @@ const BUNDLES = {
   quick: { file: join(DIST, 'aad-quick.cjs'), cache: join(DIST, 'aad-quick.cjs.cache') },
 };
 /** The commands that only the whole bundle has. */
-const FULL_COMMANDS = ['run', 'resume', 'cancel'];
+const FULL_COMMANDS = ['run', 'resume', 'cancel', 'orchestrate'];
 
 /**
  * Compiles and evaluates a bundle, with its cache unless `withCache` is false; returns its exports and the

@@ -57,7 +57,8 @@ for (const [bundle, plugins] of [
 }
 
 // A code cache holds the functions compiled when it is made: warm each bundle with what it is for (output
-// muted), then save its cache. The quick commands: help, validate, graph, a plan error, status, logs, runs;
+// muted), then save its cache. The quick commands: help, validate, graph, list, a plan error, status, logs, runs,
+// completion and what its scripts ask on each Tab;
 // the whole bundle: a small run, and what a run also goes through.
 const work = mkdtempSync(join(tmpdir(), 'aad-cache-'));
 const home = join(work, 'home');
@@ -79,6 +80,9 @@ const warmups = [
       ['--help'],
       ['validate', join(examples, 'parallel.yaml')],
       ['graph', join(examples, 'parallel.yaml')],
+      ['list', join(examples, 'parallel.yaml')],
+      ['completion', 'bash'],
+      ['__complete', 'bash', 'logs', '--home', home, '--task', ''],
       ['validate', join(work, 'bad.yaml')],
       ['status', '--home', home],
       ['logs', '--task', 'a', '--home', home],

@@ -103,6 +103,9 @@ export async function drive(o: DriveOptions): Promise<number> {
   const run = state;
   reporter.setEstimates(() => earlierDurations(path.dirname(path.dirname(o.paths.dir)), run.planPath, run.runId), (id) => o.plan.byId.get(id)?.deps);
   const worktrees = o.isolation && new (await import('../run/worktree.js')).Worktrees(o.isolation, (m) => reporter.notice(maskText(m, secrets)));
+  const upToDate = o.plan.tasks.some((t) => t.sources !== undefined)
+    ? new (await import('../run/up-to-date.js')).UpToDate(path.dirname(path.dirname(o.paths.dir)), (m) => reporter.notice(maskText(m, secrets)), o.plan.artifactsDir)
+    : undefined;
 
   runner = new Runner({
     plan: o.plan,
@@ -129,6 +132,7 @@ export async function drive(o: DriveOptions): Promise<number> {
     onDrain: (resume) => reporter.whenDrained(resume),
     holds: o.holds,
     worktrees,
+    upToDate,
     onHeld: (h) => reporter.taskNote(h.task, `waiting for the work tree ${h.root}${h.by === null ? '' : ` (${h.by} holds it alone: rollback: git)`}`),
   });
 

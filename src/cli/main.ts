@@ -2,7 +2,7 @@ import { defineCommand, renderUsage, runCommand, type ArgsDef, type CommandDef }
 import { readFileSync } from 'node:fs';
 import { packageRoot } from './package-files.js';
 import { COMMAND_META, commands } from './commands/index.js';
-import { findCommandWord, isCommandFlag, SWITCH_FLAGS, VALUE_FLAGS } from './command-flags.js';
+import { fillOptionalValues, findCommandWord, isCommandFlag, SWITCH_FLAGS, VALUE_FLAGS } from './command-flags.js';
 // Only what `aad --help` needs is imported here; the rest loads when used (start-up time).
 
 /** The package version, read only when shown (--version, help). */
@@ -50,6 +50,8 @@ async function usage(cmd: CommandDef<ArgsDef>, parent: CommandDef<ArgsDef> | und
 }
 
 async function cli(rawArgs: string[]): Promise<void> {
+  // What the completion scripts ask on each Tab: hidden, not a command (cli/complete.ts).
+  if (rawArgs[0] === '__complete') return (await import('./complete.js')).printCompletion(rawArgs.slice(1));
   if (rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')) {
     process.stdout.write(version() + '\n');
     return;
@@ -60,7 +62,9 @@ async function cli(rawArgs: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const { cmd, name, rest } = await resolve(rawArgs);
+  const resolved = await resolve(rawArgs);
+  const { cmd, name } = resolved;
+  const rest = fillOptionalValues(resolved.rest);
   if (wantsHelp) {
     process.stdout.write(await usage(name ? cmd : (mainHelp as CommandDef<ArgsDef>), name ? (mainHelp as CommandDef<ArgsDef>) : undefined, process.stdout));
     return;

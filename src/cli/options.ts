@@ -15,6 +15,24 @@ export function effectiveParallel(flag: number | undefined, plan: Plan): number 
   return flag ?? plan.maxParallel ?? availableParallelism();
 }
 
+/**
+ * `--force [ID,ID|all]`: true for every task, else the ids (each a task of the run; one without `sources`
+ * runs anyway).
+ */
+export function parseForce(value: string | undefined, plan: Plan): true | string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === 'all') return true;
+  const ids = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
+  if (ids.length === 0) throw new UsageError('--force needs task ids (comma-separated), `all`, or nothing (every task)');
+  for (const id of ids) {
+    if (!plan.byId.has(id)) {
+      const all = [...plan.byId.keys()];
+      throw new UsageError(`--force: unknown task "${id}"${didYouMean(id, all)}; tasks: ${all.slice(0, 30).join(', ')}${all.length > 30 ? ', …' : ''}`);
+    }
+  }
+  return ids;
+}
+
 /** Parses `--only a,b` into ids that exist in the plan; unknown ids are a UsageError listing what exists. */
 export function parseOnly(value: string | undefined, plan: Plan): string[] | undefined {
   if (value === undefined || value === '') return undefined;

@@ -1,6 +1,6 @@
 import { accessSync, constants, existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { UsageError, refusedWrite } from '../errors.js';
+import { IoError, UsageError, refusedWrite } from '../errors.js';
 import { restrictPlan } from '../plan/compile.js';
 import { printOut } from '../report/print.js';
 import { newRunId } from '../store/ids.js';
@@ -8,10 +8,10 @@ import { resolveHome, runPaths, type RunPaths } from '../store/paths.js';
 import { selfOwner } from '../store/proc.js';
 import { createRunDir, writeRunnerFile } from '../store/runs.js';
 import { consoleMode, drive } from './drive.js';
-import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
+import { effectiveParallel, parseForce, parseMaxParallel, parseOnly } from './options.js';
 import { resolvePlanArg } from './plan-arg.js';
 import { interpolateEnv, loadPlanFile } from './plan-file.js';
-import { graphJson, graphText, historyOf } from './show-graph.js';
+import { graphJson, graphText, historyOf, upToDateOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
 import { isolationOf, warnUncommitted } from './isolation.js';
 
@@ -28,6 +28,10 @@ export interface RunArgs {
   home?: string;
   /** `--approve ID,ID|all`: tasks approved ahead. */
   approve?: string;
+  /** `--force [ID,ID|all]`: tasks run even when up to date. */
+  force?: string;
+  /** Told the run's id once its run directory exists (`aad orchestrate` reads the run's end from it). */
+  onStart?: (runId: string) => void;
 }
 
 /** `aad run`: validate, select, create the run directory, drive the run; returns the exit code. */
@@ -40,8 +44,10 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const selected = only ? restrictPlan(loaded.plan, only) : loaded.plan;
   const maxParallel = effectiveParallel(maxParallelFlag, selected);
   const approvals = a.approve === undefined ? [] : (await import('./approve-run.js')).preApprovals(a.approve, selected);
+  const force = parseForce(a.force, selected);
   if (a.dryRun) {
-    printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home)));
+    const upToDate = await upToDateOf(loaded, selected, { home: a.home, workdir: a.workdir, force });
+    printOut((a.json ? graphJson : graphText)(selected, maxParallel, historyOf(a.plan, a.home), upToDate));
     return 0;
   }
   const plan = interpolateEnv(loaded, selected, process.env);
@@ -72,6 +78,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
   }
   const owner = selfOwner();
   writeRunnerFile(paths, owner, now.toISOString());
+  a.onStart?.(runId);
   return drive({
     plan,
     paths,
@@ -81,7 +88,7 @@ export async function runPlan(args: RunArgs): Promise<number> {
     holds,
     isolation,
     opening: [
-      { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner },
+      { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner, ...(force ? { force } : {}) },
       // The base is recorded before the integration branch is made at it (Runner.run, run/worktree).
       ...(isolation ? [{ event: 'integration_branch' as const, root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }] : []),
       ...approvals,
@@ -94,7 +101,11 @@ function refusedRunDir(err: unknown, home: string, paths: RunPaths): unknown {
   const failed = (err as NodeJS.ErrnoException).path;
   const io = refusedWrite(err, failed === undefined ? paths.plan : undefined) ?? refusedFolder(failed ?? home);
   if (!io) return err;
-  rmSync(paths.dir, { recursive: true, force: true });
+  try {
+    rmSync(paths.dir, { recursive: true, force: true });
+  } catch {
+    /* a file where a folder of the home should be: nothing of the run was made */
+  }
   return io;
 }
 
@@ -103,6 +114,10 @@ function refusedRunDir(err: unknown, home: string, paths: RunPaths): unknown {
  * where the parent refused it (EROFS, EACCES), so the nearest existing parent is asked.
  */
 function refusedFolder(dir: string) {
+  // A file where a folder should be (`--home` naming a file): mkdir says EEXIST or ENOTDIR.
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (existsSync(existing) && !statSync(existing).isDirectory()) return new IoError(existing, 'ENOTDIR', 'not a directory');
   let missing = dir;
   while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
   try {

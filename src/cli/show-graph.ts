@@ -9,7 +9,8 @@ import { renderGraph } from '../graph/render.js';
 import { printOut } from '../report/print.js';
 import { colorEnabled, painter } from '../report/style.js';
 import { resolvePlanArg } from './plan-arg.js';
-import { loadPlanFile } from './plan-file.js';
+import { interpolateEnv, loadPlanFile, type LoadedPlan } from './plan-file.js';
+import { dirname, resolve } from 'node:path';
 import { effectiveParallel, parseMaxParallel, parseOnly } from './options.js';
 
 /** What `aad graph` and `aad run --dry-run` show, shared by the text and the JSON. */
@@ -45,7 +46,7 @@ export function firstLine(text: string): string {
 }
 
 /** Renders the graph view of a plan (what `aad graph` and `aad run --dry-run` print), secrets masked. */
-export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map()): string {
+export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map(), upToDate: ReadonlySet<string> = new Set()): string {
   const m = graphModel(plan, parallel, durations);
   const mask = (t: string) => maskText(t, m.secrets);
   return renderGraph(
@@ -57,7 +58,7 @@ export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<s
       estimate: { value: m.makespan, unit: m.fromHistory ? 'ms' : 'tasks', parallel },
       describe: (i) => {
         const t = plan.tasks[i]!;
-        const text = firstLine(mask(t.description ?? formatCmd(t.cmd)));
+        const text = firstLine(mask(t.description ?? formatCmd(t.cmd))) + (upToDate.has(t.id) ? ' [up to date]' : '');
         // SPEC "Corrections": such a task runs alone among the tasks of its git work tree.
         if (t.isolation === 'worktree') return `${text} [in its own git worktree]`;
         return t.rollback?.kind === 'git' ? `${text} [holds its git work tree alone]` : text;
@@ -70,7 +71,7 @@ export function graphText(plan: Plan, parallel: number, durations: ReadonlyMap<s
 }
 
 /** The graph as JSON (`graph --json`, `run --dry-run --json`): see README, "JSON output". */
-export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map()): string {
+export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<string, number> = new Map(), upToDate: ReadonlySet<string> = new Set()): string {
   const m = graphModel(plan, parallel, durations);
   const mask = (t: string) => maskText(t, m.secrets);
   const ids = (list: number[]) => list.map((i) => plan.tasks[i]!.id);
@@ -89,6 +90,8 @@ export function graphJson(plan: Plan, parallel: number, durations: ReadonlyMap<s
         // SPEC "Corrections": a `rollback: git` task runs alone among the tasks of its git work tree.
         ...(t.rollback?.kind === 'git' && t.isolation !== 'worktree' ? { holds_work_tree: true } : {}),
         ...(t.isolation === 'worktree' ? { isolation: 'worktree' } : {}),
+        // `sources`: whether its recorded fingerprint holds now (it would not run).
+        ...(t.sources !== undefined ? { up_to_date: upToDate.has(t.id) } : {}),
       })),
       waves: plan.waves.map(ids),
       critical_path: ids(m.critical),
@@ -110,11 +113,27 @@ export async function showGraph(file: string, opts: { only?: string; maxParallel
   // `aad graph build`: task ids of ./aad.yaml, as `aad run build` takes them.
   const arg = resolvePlanArg(file, opts.only);
   file = arg.plan;
-  const { plan: full } = loadPlanFile(file);
-  const only = parseOnly(arg.only, full);
-  const plan = only ? restrictPlan(full, only) : full;
+  const loaded = loadPlanFile(file);
+  const only = parseOnly(arg.only, loaded.plan);
+  const plan = only ? restrictPlan(loaded.plan, only) : loaded.plan;
   const show = opts.json ? graphJson : graphText;
-  printOut(show(plan, effectiveParallel(maxParallel, plan), historyOf(file, opts.home)));
+  printOut(show(plan, effectiveParallel(maxParallel, plan), historyOf(file, opts.home), await upToDateOf(loaded, plan, { home: opts.home })));
+}
+
+/**
+ * The tasks of `plan` whose `sources` are up to date now (none when no task has sources, or when the
+ * plan's environment cannot be resolved: the run would say why).
+ */
+export async function upToDateOf(loaded: LoadedPlan, plan: Plan, o: { home?: string; workdir?: string; force?: true | string[] }): Promise<Set<string>> {
+  if (!plan.tasks.some((t) => t.sources !== undefined)) return new Set();
+  try {
+    const planPath = realpathSync(loaded.file);
+    const resolved = interpolateEnv(loaded, plan, process.env);
+    const { upToDateNow } = await import('../run/up-to-date.js');
+    return await upToDateNow(resolved, { planPath, home: resolveHome(o.home), workdir: resolve(o.workdir ?? dirname(planPath)), force: o.force });
+  } catch {
+    return new Set();
+  }
 }
 
 /** Durations from earlier runs of this plan file in the home, or none when it cannot be read. */

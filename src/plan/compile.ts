@@ -42,6 +42,10 @@ export interface Task {
   /** `exit_codes`: what an exit code means, for the codes the plan lists. */
   exitCodes: Readonly<Record<number, Outcome>>;
   outputs: string[];
+  /** `sources`: with them, the task is skipped when up to date (run/fingerprint.ts); undefined: it always runs. */
+  sources?: string[];
+  /** `generates`: recorded with the fingerprint after a success; one deleted or changed makes the task run again. */
+  generates: string[];
   rollback?: Rollback;
   rollbackTimeoutMs?: number;
   rollbackOnCancel: boolean;
@@ -107,6 +111,8 @@ const NOT_INHERITED = [
   'outputs', 'rollback', 'exit_codes', 'rollback_timeout_sec', 'rollback_on_cancel', 'rollback_approval', 'rollback_verify', 'max_rollbacks',
   // The parent was approved before it added them.
   'approval', 'approval_timeout_sec',
+  // A child's work is not its parent's: it is never up to date by the parent's fingerprint.
+  'sources', 'generates',
 ] as const;
 /** How many times a task's rollback may run in a run when the plan does not say (`max_rollbacks`). */
 export const DEFAULT_MAX_ROLLBACKS = 3;
@@ -184,6 +190,8 @@ export function compileTask(t: TaskInput, d: Defaults, index: number, parent?: {
     ...(exp ? { backoffExp: { initialMs: secToMs(exp.initial), factor: exp.factor ?? 2, maxMs: secToMs(exp.max ?? 3600), jitter: exp.jitter ?? false } } : {}),
     exitCodes: toExitCodes(t.exit_codes ?? d.exit_codes),
     outputs: t.outputs ?? d.outputs ?? [],
+    ...(t.sources ? { sources: t.sources } : {}),
+    generates: t.generates ?? [],
     rollback: rollback === undefined ? undefined : rollback === 'git' ? { kind: 'git' } : toCmd(rollback),
     rollbackTimeoutMs: rollbackTimeoutSec === undefined ? undefined : secToMs(rollbackTimeoutSec),
     rollbackOnCancel: t.rollback_on_cancel ?? d.rollback_on_cancel ?? false,

@@ -137,6 +137,20 @@ export type TaskId = string;
  * Examples: `cmd: npm run build`, `cmd: [node, build.js]`
  */
 export type Command3 = string | [string, ...string[]];
+/**
+ * Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.
+ *
+ * Example: `sources: ["src/** /*.ts", package.json]`
+ *
+ * @minItems 1
+ */
+export type Sources = [string, ...string[]];
+/**
+ * Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.
+ *
+ * Example: `generates: ["dist/**"]`
+ */
+export type Generates = string[];
 
 /**
  * An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.
@@ -295,6 +309,8 @@ export interface TaskInput {
   retry_backoff_sec?: RetryBackoffSec;
   exit_codes?: ExitCodes;
   outputs?: Outputs;
+  sources?: Sources;
+  generates?: Generates;
   rollback?: Command1;
   rollback_timeout_sec?: RollbackTimeoutSec;
   rollback_on_cancel?: RollbackOnCancel;

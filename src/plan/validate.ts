@@ -61,6 +61,8 @@ interface LooseTask {
   id?: unknown;
   depends_on?: unknown;
   outputs?: unknown;
+  sources?: unknown;
+  generates?: unknown;
   worktree_copy?: unknown;
   isolation?: unknown;
   rollback?: unknown;
@@ -123,12 +125,20 @@ function checkSemantics(data: unknown): Problem[] {
   }
 
   list.forEach((t, i) => {
-    if (Array.isArray(t.outputs)) {
-      t.outputs.forEach((p, j) => {
+    for (const [key, what] of [['outputs', 'output'], ['sources', 'source'], ['generates', 'generates']] as const) {
+      const globs = t[key];
+      if (!Array.isArray(globs)) continue;
+      globs.forEach((p, j) => {
         if (typeof p === 'string' && escapesCwd(p)) {
-          problems.push({ path: ['tasks', i, 'outputs', j], message: `output pattern "${p}" points outside the task's cwd: use a path relative to it, without ".."` });
+          problems.push({ path: ['tasks', i, key, j], message: `${what} pattern "${p}" points outside the task's cwd: use a path relative to it, without ".."` });
         }
       });
+    }
+    if (t.sources !== undefined && (t.isolation ?? defaults?.isolation) === 'worktree') {
+      problems.push({ path: ['tasks', i, 'sources'], message: 'sources is not for a task with `isolation: worktree`: it runs in a fresh worktree each run, so nothing it made is there to be up to date; remove one of them' });
+    }
+    if (t.generates !== undefined && t.sources === undefined) {
+      problems.push({ path: ['tasks', i, 'generates'], message: 'generates is checked only for a task with `sources` (what it reads decides whether it is up to date): add `sources`, or remove it' });
     }
     checkCopy(t.worktree_copy, ['tasks', i, 'worktree_copy'], problems);
     const isolation = t.isolation ?? defaults?.isolation;

@@ -3,7 +3,7 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"max_children":{"description":"How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.\n\nExample: `max_children: 10000`","type":"integer","minimum":1,"maximum":100000},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.\n\nExamples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}},{"title":"ExponentialBackoff","type":"object","additionalProperties":false,"required":["initial"],"properties":{"initial":{"description":"Seconds before the first retry.","type":"number","minimum":0,"maximum":2147483},"factor":{"description":"What each wait is multiplied by for the next retry (1 to 100). Default: 2.","type":"number","minimum":1,"maximum":100},"max":{"description":"The longest wait, in seconds. Default: 3600.","type":"number","minimum":0,"maximum":2147483},"jitter":{"description":"Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.","type":"boolean"}}}]},"exit_codes":{"description":"What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.\n\nExample: `exit_codes: { 75: failure, 2: blocked, 3: success }`","type":"object","propertyNames":{"pattern":"^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"},"additionalProperties":{"type":"string","enum":["success","failure","blocked"]}},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"stall_timeout_sec":{"description":"Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.\n\nExample: `stall_timeout_sec: 120`","type":"number","exclusiveMinimum":0,"maximum":2147483},"max_memory_mb":{"description":"Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.\n\nExample: `max_memory_mb: 2048`","type":"number","exclusiveMinimum":0,"maximum":16777216},"max_identical_failures":{"description":"Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.\n\nExample: `max_identical_failures: 3`","type":"integer","minimum":2,"maximum":1000000},"approval":{"description":"Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation (\"waiting for approval: <text>\"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.\n\nExamples: `approval: true`, `approval: \"Deploy to production?\"`","anyOf":[{"type":"boolean"},{"type":"string","minLength":1}]},"approval_timeout_sec":{"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_approval":{"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"},"rollback_verify":{"description":"A command run after a rollback succeeded, in the same cwd and environment (log `logs/<task>/rollback-verify.log`); if it fails, the rollback counts as failed (`critical` escalation, reason `verify failed: exit 1`). Limited by `rollback_timeout_sec`. Default: none.\n\nExample: `rollback_verify: git diff --quiet`","$ref":"#/definitions/command"},"max_rollbacks":{"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"max_children":{"description":"How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.\n\nExample: `max_children: 10000`","type":"integer","minimum":1,"maximum":100000},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.\n\nExamples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}},{"title":"ExponentialBackoff","type":"object","additionalProperties":false,"required":["initial"],"properties":{"initial":{"description":"Seconds before the first retry.","type":"number","minimum":0,"maximum":2147483},"factor":{"description":"What each wait is multiplied by for the next retry (1 to 100). Default: 2.","type":"number","minimum":1,"maximum":100},"max":{"description":"The longest wait, in seconds. Default: 3600.","type":"number","minimum":0,"maximum":2147483},"jitter":{"description":"Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.","type":"boolean"}}}]},"exit_codes":{"description":"What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.\n\nExample: `exit_codes: { 75: failure, 2: blocked, 3: success }`","type":"object","propertyNames":{"pattern":"^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"},"additionalProperties":{"type":"string","enum":["success","failure","blocked"]}},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"sources":{"description":"Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.\n\nExample: `sources: [\"src/**/*.ts\", package.json]`","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"generates":{"description":"Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.\n\nExample: `generates: [\"dist/**\"]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"stall_timeout_sec":{"description":"Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.\n\nExample: `stall_timeout_sec: 120`","type":"number","exclusiveMinimum":0,"maximum":2147483},"max_memory_mb":{"description":"Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.\n\nExample: `max_memory_mb: 2048`","type":"number","exclusiveMinimum":0,"maximum":16777216},"max_identical_failures":{"description":"Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.\n\nExample: `max_identical_failures: 3`","type":"integer","minimum":2,"maximum":1000000},"approval":{"description":"Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation (\"waiting for approval: <text>\"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.\n\nExamples: `approval: true`, `approval: \"Deploy to production?\"`","anyOf":[{"type":"boolean"},{"type":"string","minLength":1}]},"approval_timeout_sec":{"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_approval":{"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"},"rollback_verify":{"description":"A command run after a rollback succeeded, in the same cwd and environment (log `logs/<task>/rollback-verify.log`); if it fails, the rollback counts as failed (`critical` escalation, reason `verify failed: exit 1`). Limited by `rollback_timeout_sec`. Default: none.\n\nExample: `rollback_verify: git diff --quiet`","$ref":"#/definitions/command"},"max_rollbacks":{"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"sources":{"$ref":"#/definitions/sources"},"generates":{"$ref":"#/definitions/generates"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
 const schema12 = {"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]};
 const pattern0 = new RegExp("^x-", "u");
 const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
@@ -1205,8 +1205,10 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
+const schema36 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"sources":{"$ref":"#/definitions/sources"},"generates":{"$ref":"#/definitions/generates"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
 const schema37 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
+const schema48 = {"description":"Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.\n\nExample: `sources: [\"src/**/*.ts\", package.json]`","type":"array","minItems":1,"items":{"type":"string","minLength":1}};
+const schema49 = {"description":"Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.\n\nExample: `generates: [\"dist/**\"]`","type":"array","items":{"type":"string","minLength":1}};
 const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2023,14 +2025,11 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data.rollback !== undefined){
-let data21 = data.rollback;
-const _errs72 = errors;
-let valid28 = false;
-const _errs73 = errors;
-if(typeof data21 === "string"){
+if(data.sources !== undefined){
+let data21 = data.sources;
+if(Array.isArray(data21)){
 if(data21.length < 1){
-const err64 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data21};
+const err64 = {instancePath:instancePath+"/sources",schemaPath:"#/definitions/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema48,data:data21};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2039,9 +2038,12 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data21};
+const len4 = data21.length;
+for(let i4=0; i4<len4; i4++){
+let data22 = data21[i4];
+if(typeof data22 === "string"){
+if(data22.length < 1){
+const err65 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/definitions/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.items,data:data22};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2050,13 +2052,9 @@ vErrors.push(err65);
 }
 errors++;
 }
-var _valid2 = _errs73 === errors;
-valid28 = valid28 || _valid2;
-if(!valid28){
-const _errs75 = errors;
-if(Array.isArray(data21)){
-if(data21.length < 1){
-const err66 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data21};
+}
+else {
+const err66 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/definitions/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.items.type,parentSchema:schema48.items,data:data22};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2065,11 +2063,10 @@ vErrors.push(err66);
 }
 errors++;
 }
-const len4 = data21.length;
-for(let i4=0; i4<len4; i4++){
-let data22 = data21[i4];
-if(typeof data22 !== "string"){
-const err67 = {instancePath:instancePath+"/rollback/" + i4,schemaPath:"#/definitions/rollback/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data22};
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/sources",schemaPath:"#/definitions/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema48.type,parentSchema:schema48,data:data21};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2079,9 +2076,15 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data21};
+if(data.generates !== undefined){
+let data23 = data.generates;
+if(Array.isArray(data23)){
+const len5 = data23.length;
+for(let i5=0; i5<len5; i5++){
+let data24 = data23[i5];
+if(typeof data24 === "string"){
+if(data24.length < 1){
+const err68 = {instancePath:instancePath+"/generates/" + i5,schemaPath:"#/definitions/generates/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.items,data:data24};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2090,11 +2093,9 @@ vErrors.push(err68);
 }
 errors++;
 }
-var _valid2 = _errs75 === errors;
-valid28 = valid28 || _valid2;
 }
-if(!valid28){
-const err69 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data21};
+else {
+const err69 = {instancePath:instancePath+"/generates/" + i5,schemaPath:"#/definitions/generates/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.items.type,parentSchema:schema49.items,data:data24};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2103,23 +2104,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-else {
-errors = _errs72;
-if(vErrors !== null){
-if(_errs72){
-vErrors.length = _errs72;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-if(data.rollback_timeout_sec !== undefined){
-let data23 = data.rollback_timeout_sec;
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 > 2147483 || isNaN(data23)){
-const err70 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema23,data:data23};
+const err70 = {instancePath:instancePath+"/generates",schemaPath:"#/definitions/generates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema49.type,parentSchema:schema49,data:data23};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2128,8 +2116,15 @@ vErrors.push(err70);
 }
 errors++;
 }
-if(data23 <= 0 || isNaN(data23)){
-const err71 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema23,data:data23};
+}
+if(data.rollback !== undefined){
+let data25 = data.rollback;
+const _errs82 = errors;
+let valid34 = false;
+const _errs83 = errors;
+if(typeof data25 === "string"){
+if(data25.length < 1){
+const err71 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data25};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2140,7 +2135,7 @@ errors++;
 }
 }
 else {
-const err72 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema23.type,parentSchema:schema23,data:data23};
+const err72 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data25};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2149,11 +2144,13 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-if(data.rollback_on_cancel !== undefined){
-let data24 = data.rollback_on_cancel;
-if(typeof data24 !== "boolean"){
-const err73 = {instancePath:instancePath+"/rollback_on_cancel",schemaPath:"#/definitions/rollback_on_cancel/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.type,parentSchema:schema24,data:data24};
+var _valid2 = _errs83 === errors;
+valid34 = valid34 || _valid2;
+if(!valid34){
+const _errs85 = errors;
+if(Array.isArray(data25)){
+if(data25.length < 1){
+const err73 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data25};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2162,12 +2159,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-if(data.stall_timeout_sec !== undefined){
-let data25 = data.stall_timeout_sec;
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 2147483 || isNaN(data25)){
-const err74 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema25,data:data25};
+const len6 = data25.length;
+for(let i6=0; i6<len6; i6++){
+let data26 = data25[i6];
+if(typeof data26 !== "string"){
+const err74 = {instancePath:instancePath+"/rollback/" + i6,schemaPath:"#/definitions/rollback/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data26};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2176,8 +2172,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data25 <= 0 || isNaN(data25)){
-const err75 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data25};
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data25};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2186,9 +2184,11 @@ vErrors.push(err75);
 }
 errors++;
 }
+var _valid2 = _errs85 === errors;
+valid34 = valid34 || _valid2;
 }
-else {
-const err76 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data25};
+if(!valid34){
+const err76 = {instancePath:instancePath+"/rollback",schemaPath:"#/definitions/rollback/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data25};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2197,12 +2197,23 @@ vErrors.push(err76);
 }
 errors++;
 }
+else {
+errors = _errs82;
+if(vErrors !== null){
+if(_errs82){
+vErrors.length = _errs82;
 }
-if(data.max_memory_mb !== undefined){
-let data26 = data.max_memory_mb;
-if((typeof data26 == "number") && (isFinite(data26))){
-if(data26 > 16777216 || isNaN(data26)){
-const err77 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema26,data:data26};
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.rollback_timeout_sec !== undefined){
+let data27 = data.rollback_timeout_sec;
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 2147483 || isNaN(data27)){
+const err77 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema23,data:data27};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2211,8 +2222,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-if(data26 <= 0 || isNaN(data26)){
-const err78 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema26,data:data26};
+if(data27 <= 0 || isNaN(data27)){
+const err78 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema23,data:data27};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2223,7 +2234,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema26.type,parentSchema:schema26,data:data26};
+const err79 = {instancePath:instancePath+"/rollback_timeout_sec",schemaPath:"#/definitions/rollback_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema23.type,parentSchema:schema23,data:data27};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2233,10 +2244,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data.max_identical_failures !== undefined){
-let data27 = data.max_identical_failures;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err80 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.type,parentSchema:schema27,data:data27};
+if(data.rollback_on_cancel !== undefined){
+let data28 = data.rollback_on_cancel;
+if(typeof data28 !== "boolean"){
+const err80 = {instancePath:instancePath+"/rollback_on_cancel",schemaPath:"#/definitions/rollback_on_cancel/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema24.type,parentSchema:schema24,data:data28};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2245,9 +2256,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 1000000 || isNaN(data27)){
-const err81 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema27,data:data27};
+}
+if(data.stall_timeout_sec !== undefined){
+let data29 = data.stall_timeout_sec;
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 2147483 || isNaN(data29)){
+const err81 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema25,data:data29};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2256,8 +2270,8 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data27 < 2 || isNaN(data27)){
-const err82 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema27,data:data27};
+if(data29 <= 0 || isNaN(data29)){
+const err82 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema25,data:data29};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2267,14 +2281,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-}
-if(data.approval !== undefined){
-let data28 = data.approval;
-const _errs96 = errors;
-let valid37 = false;
-const _errs97 = errors;
-if(typeof data28 !== "boolean"){
-const err83 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.anyOf[0].type,parentSchema:schema28.anyOf[0],data:data28};
+else {
+const err83 = {instancePath:instancePath+"/stall_timeout_sec",schemaPath:"#/definitions/stall_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema25.type,parentSchema:schema25,data:data29};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2283,13 +2291,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-var _valid3 = _errs97 === errors;
-valid37 = valid37 || _valid3;
-if(!valid37){
-const _errs99 = errors;
-if(typeof data28 === "string"){
-if(data28.length < 1){
-const err84 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.anyOf[1],data:data28};
+}
+if(data.max_memory_mb !== undefined){
+let data30 = data.max_memory_mb;
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 > 16777216 || isNaN(data30)){
+const err84 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16777216},message:"must be <= 16777216",schema:16777216,parentSchema:schema26,data:data30};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2298,9 +2305,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-else {
-const err85 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.anyOf[1].type,parentSchema:schema28.anyOf[1],data:data28};
+if(data30 <= 0 || isNaN(data30)){
+const err85 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema26,data:data30};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2309,11 +2315,9 @@ vErrors.push(err85);
 }
 errors++;
 }
-var _valid3 = _errs99 === errors;
-valid37 = valid37 || _valid3;
 }
-if(!valid37){
-const err86 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema28.anyOf,parentSchema:schema28,data:data28};
+else {
+const err86 = {instancePath:instancePath+"/max_memory_mb",schemaPath:"#/definitions/max_memory_mb/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema26.type,parentSchema:schema26,data:data30};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2322,23 +2326,11 @@ vErrors.push(err86);
 }
 errors++;
 }
-else {
-errors = _errs96;
-if(vErrors !== null){
-if(_errs96){
-vErrors.length = _errs96;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.approval_timeout_sec !== undefined){
-let data29 = data.approval_timeout_sec;
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 2147483 || isNaN(data29)){
-const err87 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema29,data:data29};
+if(data.max_identical_failures !== undefined){
+let data31 = data.max_identical_failures;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err87 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema27.type,parentSchema:schema27,data:data31};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2347,8 +2339,9 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data29 <= 0 || isNaN(data29)){
-const err88 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema29,data:data29};
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 > 1000000 || isNaN(data31)){
+const err88 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema27,data:data31};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2357,9 +2350,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-else {
-const err89 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema29.type,parentSchema:schema29,data:data29};
+if(data31 < 2 || isNaN(data31)){
+const err89 = {instancePath:instancePath+"/max_identical_failures",schemaPath:"#/definitions/max_identical_failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema27,data:data31};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2369,10 +2361,14 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data.rollback_approval !== undefined){
-let data30 = data.rollback_approval;
-if(typeof data30 !== "boolean"){
-const err90 = {instancePath:instancePath+"/rollback_approval",schemaPath:"#/definitions/rollback_approval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.type,parentSchema:schema30,data:data30};
+}
+if(data.approval !== undefined){
+let data32 = data.approval;
+const _errs106 = errors;
+let valid43 = false;
+const _errs107 = errors;
+if(typeof data32 !== "boolean"){
+const err90 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema28.anyOf[0].type,parentSchema:schema28.anyOf[0],data:data32};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2381,15 +2377,13 @@ vErrors.push(err90);
 }
 errors++;
 }
-}
-if(data.rollback_verify !== undefined){
-let data31 = data.rollback_verify;
+var _valid3 = _errs107 === errors;
+valid43 = valid43 || _valid3;
+if(!valid43){
 const _errs109 = errors;
-let valid41 = false;
-const _errs110 = errors;
-if(typeof data31 === "string"){
-if(data31.length < 1){
-const err91 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data31};
+if(typeof data32 === "string"){
+if(data32.length < 1){
+const err91 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema28.anyOf[1],data:data32};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2400,7 +2394,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data31};
+const err92 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema28.anyOf[1].type,parentSchema:schema28.anyOf[1],data:data32};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2409,13 +2403,11 @@ vErrors.push(err92);
 }
 errors++;
 }
-var _valid4 = _errs110 === errors;
-valid41 = valid41 || _valid4;
-if(!valid41){
-const _errs112 = errors;
-if(Array.isArray(data31)){
-if(data31.length < 1){
-const err93 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data31};
+var _valid3 = _errs109 === errors;
+valid43 = valid43 || _valid3;
+}
+if(!valid43){
+const err93 = {instancePath:instancePath+"/approval",schemaPath:"#/definitions/approval/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema28.anyOf,parentSchema:schema28,data:data32};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2424,11 +2416,23 @@ vErrors.push(err93);
 }
 errors++;
 }
-const len5 = data31.length;
-for(let i5=0; i5<len5; i5++){
-let data32 = data31[i5];
-if(typeof data32 !== "string"){
-const err94 = {instancePath:instancePath+"/rollback_verify/" + i5,schemaPath:"#/definitions/rollback_verify/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data32};
+else {
+errors = _errs106;
+if(vErrors !== null){
+if(_errs106){
+vErrors.length = _errs106;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+if(data.approval_timeout_sec !== undefined){
+let data33 = data.approval_timeout_sec;
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 2147483 || isNaN(data33)){
+const err94 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483},message:"must be <= 2147483",schema:2147483,parentSchema:schema29,data:data33};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2437,10 +2441,8 @@ vErrors.push(err94);
 }
 errors++;
 }
-}
-}
-else {
-const err95 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data31};
+if(data33 <= 0 || isNaN(data33)){
+const err95 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema29,data:data33};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2449,11 +2451,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-var _valid4 = _errs112 === errors;
-valid41 = valid41 || _valid4;
 }
-if(!valid41){
-const err96 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data31};
+else {
+const err96 = {instancePath:instancePath+"/approval_timeout_sec",schemaPath:"#/definitions/approval_timeout_sec/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema29.type,parentSchema:schema29,data:data33};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2462,22 +2462,11 @@ vErrors.push(err96);
 }
 errors++;
 }
-else {
-errors = _errs109;
-if(vErrors !== null){
-if(_errs109){
-vErrors.length = _errs109;
 }
-else {
-vErrors = null;
-}
-}
-}
-}
-if(data.max_rollbacks !== undefined){
-let data33 = data.max_rollbacks;
-if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err97 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.type,parentSchema:schema32,data:data33};
+if(data.rollback_approval !== undefined){
+let data34 = data.rollback_approval;
+if(typeof data34 !== "boolean"){
+const err97 = {instancePath:instancePath+"/rollback_approval",schemaPath:"#/definitions/rollback_approval/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema30.type,parentSchema:schema30,data:data34};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2486,9 +2475,15 @@ vErrors.push(err97);
 }
 errors++;
 }
-if((typeof data33 == "number") && (isFinite(data33))){
-if(data33 > 1000000 || isNaN(data33)){
-const err98 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema32,data:data33};
+}
+if(data.rollback_verify !== undefined){
+let data35 = data.rollback_verify;
+const _errs119 = errors;
+let valid47 = false;
+const _errs120 = errors;
+if(typeof data35 === "string"){
+if(data35.length < 1){
+const err98 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema12.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2497,8 +2492,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(data33 < 0 || isNaN(data33)){
-const err99 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32,data:data33};
+}
+else {
+const err99 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[0].type,parentSchema:schema12.anyOf[0],data:data35};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2507,12 +2503,13 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-}
-if(data.isolation !== undefined){
-let data34 = data.isolation;
-if(typeof data34 !== "string"){
-const err100 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data34};
+var _valid4 = _errs120 === errors;
+valid47 = valid47 || _valid4;
+if(!valid47){
+const _errs122 = errors;
+if(Array.isArray(data35)){
+if(data35.length < 1){
+const err100 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema12.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2521,8 +2518,11 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(!((data34 === "shared") || (data34 === "worktree"))){
-const err101 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values",schema:schema33.enum,parentSchema:schema33,data:data34};
+const len7 = data35.length;
+for(let i7=0; i7<len7; i7++){
+let data36 = data35[i7];
+if(typeof data36 !== "string"){
+const err101 = {instancePath:instancePath+"/rollback_verify/" + i7,schemaPath:"#/definitions/rollback_verify/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.anyOf[1].items.type,parentSchema:schema12.anyOf[1].items,data:data36};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2532,15 +2532,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data.worktree_copy !== undefined){
-let data35 = data.worktree_copy;
-if(Array.isArray(data35)){
-const len6 = data35.length;
-for(let i6=0; i6<len6; i6++){
-let data36 = data35[i6];
-if(typeof data36 === "string"){
-if(data36.length < 1){
-const err102 = {instancePath:instancePath+"/worktree_copy/" + i6,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.items,data:data36};
+}
+else {
+const err102 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema12.anyOf[1].type,parentSchema:schema12.anyOf[1],data:data35};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2549,9 +2543,11 @@ vErrors.push(err102);
 }
 errors++;
 }
+var _valid4 = _errs122 === errors;
+valid47 = valid47 || _valid4;
 }
-else {
-const err103 = {instancePath:instancePath+"/worktree_copy/" + i6,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.items.type,parentSchema:schema34.items,data:data36};
+if(!valid47){
+const err103 = {instancePath:instancePath+"/rollback_verify",schemaPath:"#/definitions/rollback_verify/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema12.anyOf,parentSchema:schema12,data:data35};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2560,10 +2556,22 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
+else {
+errors = _errs119;
+if(vErrors !== null){
+if(_errs119){
+vErrors.length = _errs119;
 }
 else {
-const err104 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.type,parentSchema:schema34,data:data35};
+vErrors = null;
+}
+}
+}
+}
+if(data.max_rollbacks !== undefined){
+let data37 = data.max_rollbacks;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err104 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema32.type,parentSchema:schema32,data:data37};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2572,11 +2580,9 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data.description !== undefined){
-let data37 = data.description;
-if(typeof data37 !== "string"){
-const err105 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data37};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 > 1000000 || isNaN(data37)){
+const err105 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000000},message:"must be <= 1000000",schema:1000000,parentSchema:schema32,data:data37};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2585,15 +2591,103 @@ vErrors.push(err105);
 }
 errors++;
 }
-}
-}
-else {
-const err106 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(data37 < 0 || isNaN(data37)){
+const err106 = {instancePath:instancePath+"/max_rollbacks",schemaPath:"#/definitions/max_rollbacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema32,data:data37};
 if(vErrors === null){
 vErrors = [err106];
 }
 else {
 vErrors.push(err106);
+}
+errors++;
+}
+}
+}
+if(data.isolation !== undefined){
+let data38 = data.isolation;
+if(typeof data38 !== "string"){
+const err107 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data38};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+if(!((data38 === "shared") || (data38 === "worktree"))){
+const err108 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values",schema:schema33.enum,parentSchema:schema33,data:data38};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data.worktree_copy !== undefined){
+let data39 = data.worktree_copy;
+if(Array.isArray(data39)){
+const len8 = data39.length;
+for(let i8=0; i8<len8; i8++){
+let data40 = data39[i8];
+if(typeof data40 === "string"){
+if(data40.length < 1){
+const err109 = {instancePath:instancePath+"/worktree_copy/" + i8,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.items,data:data40};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/worktree_copy/" + i8,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.items.type,parentSchema:schema34.items,data:data40};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.type,parentSchema:schema34,data:data39};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data.description !== undefined){
+let data41 = data.description;
+if(typeof data41 !== "string"){
+const err112 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data41};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+else {
+const err113 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
 }
 errors++;
 }

@@ -236,6 +236,8 @@ export class ConsoleReporter {
       case 'task_failed':
         this.flushPartial(e.task);
         return `${this.prefix(e.task)}${p('red', `✗ failed: ${e.reason}`)} ${p('dim', `after ${plural(e.attempts, 'attempt')} in ${this.durationOf(e.task, e.duration_ms, e.ts)}`)}`;
+      case 'task_up_to_date':
+        return `${this.prefix(e.task)}${p('green', '✓ up to date')} ${p('dim', '(sources and generated files unchanged since its last success; --force runs it)')}`;
       case 'task_skipped':
         return `${this.prefix(e.task)}${p('yellow', `- skipped: ${e.reason}`)}`;
       case 'task_blocked':
@@ -360,9 +362,11 @@ export function summaryText(state: RunState, exitCode: number, paint: ReturnType
   if (esc.warning + esc.error + esc.critical > 0) {
     lines.push(`Escalations: ${esc.critical} critical, ${esc.error} error, ${esc.warning} warning (files in ${'escalations/'} of the run directory)`);
   }
+  let upToDate = 0;
+  for (const t of state.tasks.values()) if (t.state === 'succeeded' && t.attempts === 0 && t.reason === 'up to date') upToDate++;
   const verdict = state.state === 'succeeded' ? paint('green', 'succeeded') : state.state === 'cancelled' ? paint('yellow', 'cancelled') : paint('red', 'failed');
   lines.push(
-    `${paint('bold', `Run ${state.runId}`)} ${verdict} in ${formatMs(end - Date.parse(state.startedAt))}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled (exit ${exitCode})`,
+    `${paint('bold', `Run ${state.runId}`)} ${verdict} in ${formatMs(end - Date.parse(state.startedAt))}: ${c.succeeded} succeeded${upToDate > 0 ? ` (${upToDate} up to date)` : ''}, ${c.failed} failed, ${c.blocked > 0 ? `${c.blocked} blocked, ` : ''}${c.skipped} skipped, ${c.cancelled} cancelled (exit ${exitCode})`,
   );
   const firstBad = failed[0] ?? blocked[0] ?? cancelled[0];
   if (firstBad) {

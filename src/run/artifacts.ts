@@ -1,7 +1,7 @@
-import { constants as fsc, promises as fsp, type Dirent } from 'node:fs';
+import { constants as fsc, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { IoError, refusedWrite } from '../errors.js';
-import { canMatchBelow, compilePattern, rootsOf, type Pattern } from './output-patterns.js';
+import { byPath, codeOf, compare, createLimit, matchFiles, messageOf, type MatchOptions, type Note } from './match-files.js';
 
 /** What to collect, from where, and where to put it. */
 export interface CollectOptions {
@@ -22,7 +22,7 @@ export interface CollectOptions {
   /** Files (relative posix paths) never taken even when a pattern matches them (worktree_copy: the tracked files). */
   skipFiles?: ReadonlySet<string>;
   /** Lists a directory; injectable so that tests can see which directories the walk entered. */
-  readdir?: (dir: string) => Promise<Dirent[]>;
+  readdir?: MatchOptions['readdir'];
   /** File-system operations in flight at once (default 32). */
   concurrency?: number;
 }
@@ -40,200 +40,40 @@ export interface CollectResult {
 /**
  * Copies the files of `cwd` matched by `patterns` into `dest` (and `copyTo`), keeping their relative
  * paths. Best effort: a pattern that matches nothing or a file that cannot be copied is a warning.
+ * What matches is matchFiles' (match-files.ts): picomatch with dotfiles, a directory name taking its
+ * contents, `!` exclusions, symlinks to files inside cwd copied as regular files with the target's
+ * contents (so that the collected outputs stand on their own when the workdir changes), others skipped.
  *
- * - Matching is picomatch with `dot: true`: `dist/**` takes `dist/.env.production` too, the same
- *   files as copying the folder `dist` would, so `dist` and `dist/**` agree.
- * - A pattern whose last segment is a plain name (`out`, `apps/{web,api}/dist`) or `**` and that
- *   matches a directory takes every file below it. `out/*` keeps picomatch's meaning: files
- *   directly in `out`. A trailing slash (`out/`) matches directories only. `!pattern` excludes
- *   files, and a directory it names in the same way is not entered at all (`!node_modules`).
- * - The walk starts at each pattern's static prefix (`picomatch.scan`) and does not enter a
- *   directory under which no pattern can match, judged segment by segment: `dist/**` never lists
- *   `node_modules`, `packages/{a,b}/dist/**` never lists `packages/a/node_modules`.
- * - Symlinks: never followed into directories. A symlink to a file inside cwd (by realpath) is
- *   copied as a regular file with the target's contents, so that the collected outputs stand on
- *   their own when the workdir changes; one pointing outside cwd is skipped with a warning.
- *   FIFOs, sockets and devices are skipped with a warning (copying a FIFO would hang).
  * - `dest`, `copyTo` and `skipDirs` are never walked, so that `**` cannot collect its own copies.
  * - Copies run through `fs.promises.copyFile` with bounded concurrency, so the runner's event loop
  *   keeps serving other tasks meanwhile. An existing destination file is unlinked before the
  *   copy rather than written through, since it may be a symlink left in `artifacts_dir`.
  */
 export async function collectOutputs(opts: CollectOptions): Promise<CollectResult> {
-  const warnings: string[] = [];
-  const positives: Pattern[] = [];
-  const negatives: Pattern[] = [];
-  for (const source of opts.patterns) {
-    const p = compilePattern(source);
-    if (typeof p === 'string') warnings.push(p);
-    else (p.negated ? negatives : positives).push(p);
-  }
-  if (positives.length === 0) return { files: [], warnings };
-  let realCwd: string;
-  try {
-    realCwd = await fsp.realpath(opts.cwd);
-  } catch (e) {
-    return { files: [], warnings: [...warnings, `could not read the task's cwd ${opts.cwd}: ${messageOf(e)}`] };
-  }
-  const walk = new Walk(opts, realCwd, positives, negatives, skippedDirs(opts, realCwd));
-  await Promise.all(rootsOf(positives).map((root) => walk.walkRoot(root)));
-  await Promise.all(walk.copies);
-  positives.forEach((p, i) => {
-    if (walk.hits[i] === 0) warnings.push(`output pattern "${p.source}" matched nothing`);
-  });
-  const notes = walk.notes.sort((a, b) => compare(a.rel, b.rel) || compare(a.text, b.text));
-  return { files: walk.copied.sort(compare), warnings: [...warnings, ...notes.map((n) => n.text)], refused: walk.refused };
+  const copy = new Copies(opts);
+  const skipDirs = [opts.dest, ...(opts.copyTo === undefined ? [] : [opts.copyTo]), ...(opts.skipDirs ?? [])];
+  const found = await matchFiles({ ...opts, skipDirs }, (rel, source) => copy.start(rel, source));
+  await Promise.all(copy.pending);
+  const nothing = found.positives.filter((_, i) => found.hits[i] === 0).map((p) => `output pattern "${p}" matched nothing`);
+  const notes = [...found.notes, ...copy.notes].sort(byPath);
+  return { files: copy.copied.sort(compare), warnings: [...found.unused, ...nothing, ...notes.map((n) => n.text)], refused: copy.refused };
 }
 
-const NONE: readonly number[] = [];
-const EMPTY: ReadonlySet<number> = new Set();
-
-type Kind = Pick<Dirent, 'isFile' | 'isDirectory' | 'isSymbolicLink'>;
-
-/** The folders never to walk, as paths relative to cwd: those of dest, copyTo and skipDirs inside it. */
-function skippedDirs(opts: CollectOptions, realCwd: string): Set<string> {
-  const skipped = new Set<string>();
-  for (const dir of [opts.dest, opts.copyTo, ...(opts.skipDirs ?? [])]) {
-    if (dir === undefined) continue;
-    // Lexically against both spellings of cwd: dest does not exist yet, so it has no realpath.
-    for (const base of [opts.cwd, realCwd]) {
-      const rel = path.relative(base, dir);
-      if (rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) skipped.add(rel.split(path.sep).join('/'));
-    }
-  }
-  return skipped;
-}
-
-/** One collection in progress: the walk, the copies it starts, and what they found. */
-class Walk {
-  readonly hits: number[];
-  readonly copies: Promise<void>[] = [];
+/** The copies a collection starts, and what they did. */
+class Copies {
+  readonly pending: Promise<void>[] = [];
   readonly copied: string[] = [];
-  readonly notes: Array<{ rel: string; text: string }> = [];
+  readonly notes: Note[] = [];
   refused: IoError | undefined;
-  private readonly readdir: (dir: string) => Promise<Dirent[]>;
   private readonly limit: <T>(fn: () => Promise<T>) => Promise<T>;
   private readonly madeDirs = new Map<string, Promise<unknown>>();
 
-  constructor(
-    private readonly opts: CollectOptions,
-    private readonly realCwd: string,
-    private readonly positives: Pattern[],
-    private readonly negatives: Pattern[],
-    private readonly skipped: ReadonlySet<string>,
-  ) {
-    this.hits = positives.map(() => 0);
-    this.readdir = opts.readdir ?? ((dir) => fsp.readdir(dir, { withFileTypes: true }));
+  constructor(private readonly opts: CollectOptions) {
     this.limit = createLimit(opts.concurrency ?? 32);
   }
 
-  /** Reaches `root` one segment at a time with lstat, so that no symlink on the way is followed. */
-  async walkRoot(root: string): Promise<void> {
-    if (root === '') return this.walkDir('', EMPTY);
-    const segs = root.split('/');
-    for (let j = 1; j <= segs.length; j++) {
-      const rel = segs.slice(0, j).join('/');
-      let st: Kind;
-      try {
-        st = await fsp.lstat(this.abs(rel));
-      } catch (e) {
-        if (!isMissing(e)) this.note(rel, `could not read ${rel}: ${messageOf(e)}`);
-        return;
-      }
-      if (st.isSymbolicLink()) return this.visitSymlink(rel, EMPTY, true);
-      if (j === segs.length) return this.visit(rel, st, EMPTY);
-      if (!st.isDirectory() || this.isExcludedDir(rel)) return;
-    }
-  }
-
-  private async walkDir(rel: string, covered: ReadonlySet<number>): Promise<void> {
-    let entries: Dirent[];
-    try {
-      entries = await this.limit(() => this.readdir(this.abs(rel)));
-    } catch (e) {
-      this.note(rel, `could not read ${rel || '.'}: ${messageOf(e)}`);
-      return;
-    }
-    const pending: Promise<void>[] = [];
-    for (const entry of entries) {
-      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory() || entry.isSymbolicLink()) pending.push(this.visit(child, entry, covered));
-      else this.visitFile(child, entry, covered);
-    }
-    await Promise.all(pending);
-  }
-
-  private async visit(rel: string, kind: Kind, covered: ReadonlySet<number>): Promise<void> {
-    if (kind.isSymbolicLink()) return this.visitSymlink(rel, covered);
-    if (!kind.isDirectory()) return this.visitFile(rel, kind, covered);
-    const next = this.enter(rel, covered);
-    if (next) await this.walkDir(rel, next);
-  }
-
-  private visitFile(rel: string, kind: Kind, covered: ReadonlySet<number>): void {
-    const hit = this.matchFile(rel, covered);
-    if (hit.length === 0) return;
-    if (kind.isFile()) this.take(rel, this.abs(rel), hit);
-    else this.note(rel, `skipped ${rel} (not a regular file)`);
-  }
-
-  /**
-   * Copies a symlink to a file inside cwd; reports one that leads elsewhere. A symlink that no
-   * pattern names is passed over in silence (a pnpm `node_modules` holds thousands), unless the
-   * walk to a pattern's static prefix goes through it (`onRoute`).
-   */
-  private async visitSymlink(rel: string, covered: ReadonlySet<number>, onRoute = false): Promise<void> {
-    const hit = this.matchFile(rel, covered);
-    if (hit.length === 0 && !onRoute) return;
-    try {
-      const real = await fsp.realpath(this.abs(rel));
-      if (real !== this.realCwd && !real.startsWith(this.realCwd.endsWith(path.sep) ? this.realCwd : this.realCwd + path.sep)) {
-        this.note(rel, `skipped symlink ${rel} -> ${real} (points outside the task's cwd)`);
-        return;
-      }
-      const st = await fsp.stat(real);
-      if (st.isDirectory()) this.note(rel, `skipped symlink ${rel} -> ${real} (symlinked directories are not followed)`);
-      else if (hit.length === 0) return;
-      else if (st.isFile()) this.take(rel, real, hit);
-      else this.note(rel, `skipped ${rel} (not a regular file)`);
-    } catch (e) {
-      if (hit.length > 0) this.note(rel, `skipped symlink ${rel}: ${messageOf(e)}`);
-    }
-  }
-
-  /** The patterns whose matches cover everything below `rel` once entered, or null to prune it. */
-  private enter(rel: string, covered: ReadonlySet<number>): ReadonlySet<number> | null {
-    if (this.isExcludedDir(rel)) return null;
-    let next = covered;
-    this.positives.forEach((p, i) => {
-      if (p.coversContents && !next.has(i) && p.match(rel)) {
-        if (next === covered) next = new Set(covered);
-        (next as Set<number>).add(i);
-      }
-    });
-    if (next.size > 0) return next;
-    const segs = rel.split('/');
-    return this.positives.some((p) => canMatchBelow(p, segs)) ? next : null;
-  }
-
-  private isExcludedDir(rel: string): boolean {
-    return this.skipped.has(rel) || this.negatives.some((n) => n.coversContents && n.match(rel));
-  }
-
-  /** Indices of the patterns that take the file at `rel` (none when an exclusion matches it). */
-  private matchFile(rel: string, covered: ReadonlySet<number>): readonly number[] {
-    if (this.opts.skipFiles?.has(rel)) return NONE;
-    if (this.negatives.some((n) => !n.dirOnly && n.match(rel))) return NONE;
-    let hit: number[] | undefined;
-    this.positives.forEach((p, i) => {
-      if (covered.has(i) || (!p.dirOnly && p.match(rel))) (hit ??= []).push(i);
-    });
-    return hit ?? NONE;
-  }
-
-  private take(rel: string, source: string, hit: readonly number[]): void {
-    for (const i of hit) this.hits[i]! += 1;
-    this.copies.push(this.limit(() => this.copy(rel, source)));
+  start(rel: string, source: string): void {
+    this.pending.push(this.limit(() => this.copy(rel, source)));
   }
 
   private async copy(rel: string, source: string): Promise<void> {
@@ -247,7 +87,7 @@ class Walk {
     } catch (e) {
       // Only writes get these codes: the run directory's disk refused the copy (a source that cannot be read is a warning).
       if (WRITE_REFUSALS.has(codeOf(e) ?? '')) this.refused ??= refusedWrite(e, target);
-      else this.note(rel, `could not copy ${rel}: ${messageOf(e)}`);
+      else this.notes.push({ rel, text: `could not copy ${rel}: ${messageOf(e)}` });
     }
     if (this.opts.copyTo === undefined) return;
     const extra = path.join(this.opts.copyTo, rel);
@@ -256,7 +96,7 @@ class Walk {
       // From the run directory's copy when there is one, so that both copies hold the same bytes.
       await copyReplacing(copied ? target : source, extra);
     } catch (e) {
-      this.note(rel, `could not copy ${rel} to ${this.opts.copyTo}: ${messageOf(e)}`);
+      this.notes.push({ rel, text: `could not copy ${rel} to ${this.opts.copyTo}: ${messageOf(e)}` });
     }
   }
 
@@ -267,14 +107,6 @@ class Walk {
       this.madeDirs.set(dir, made);
     }
     return made;
-  }
-
-  private abs(rel: string): string {
-    return rel === '' ? this.opts.cwd : path.join(this.opts.cwd, rel);
-  }
-
-  private note(rel: string, text: string): void {
-    this.notes.push({ rel, text });
   }
 }
 
@@ -294,39 +126,4 @@ async function copyReplacing(source: string, target: string): Promise<void> {
     await fsp.unlink(target);
     await fsp.copyFile(source, target, COPY_MODE);
   }
-}
-
-/** A runner of async functions that keeps at most `n` of them in flight. */
-function createLimit(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (fn) => {
-    if (active < n) active++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      // Hand the slot straight to a waiter, so that a newcomer cannot take it in between.
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function codeOf(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
-}
-
-function isMissing(e: unknown): boolean {
-  const code = codeOf(e);
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -21,10 +21,13 @@ export interface AttemptEnd {
   duration_ms: number;
 }
 
-/** Every event of a run's journal (`events.jsonl`); each line also carries `v: 1` and `ts`. */
+/**
+ * Every event of a run's journal (`events.jsonl`); each line also carries `v: 1` and `ts`. run_started's
+ * `force` is `aad run --force` (every task, or these ids): their `sources` do not make them up to date.
+ */
 export type RunEventBody =
   /** The run began: its plan, the selected tasks, and who drives it. */
-  | { event: 'run_started'; run_id: string; plan: string; workdir: string; tasks: string[]; max_parallel: number; fail_fast: boolean; owner: Owner }
+  | { event: 'run_started'; run_id: string; plan: string; workdir: string; tasks: string[]; max_parallel: number; fail_fast: boolean; owner: Owner; force?: true | string[] }
   /** A runner claims a stopped run to resume it (or to cancel it); `base` is the number of events it had read. */
   | { event: 'run_claimed'; purpose: 'resume' | 'cancel'; base: number; owner: Owner; failed_only?: boolean; max_parallel?: number; fail_fast?: boolean }
   /** Tasks put back to pending by a resume, with fresh retry budgets. */
@@ -51,6 +54,8 @@ export type RunEventBody =
   | ({ event: 'task_succeeded' } & AttemptEnd)
   /** The task failed for good after `attempts` attempts over the whole run (resumes included). */
   | ({ event: 'task_failed'; attempts: number } & AttemptEnd)
+  /** The task's `sources` (and `generates`) are as its last success left them: it ends succeeded without an attempt. */
+  | { event: 'task_up_to_date'; task: string }
   /** The task will not run: a dependency did not succeed. */
   | { event: 'task_skipped'; task: string; reason: string }
   /** The task was cancelled (while running, waiting or pending). */
@@ -136,6 +141,6 @@ export const PUBLIC_EVENTS = new Set<RunEventBody['event']>([
   'run_started', 'task_started', 'task_retrying', 'task_succeeded', 'task_failed', 'task_skipped', 'task_cancelled',
   'rollback_started', 'rollback_succeeded', 'rollback_failed', 'escalation', 'run_finished',
   'task_decided', 'tasks_added', 'task_decomposed', 'task_blocked',
-  'approval_requested', 'task_approved', 'task_rejected', 'rollback_skipped',
+  'approval_requested', 'task_approved', 'task_rejected', 'rollback_skipped', 'task_up_to_date',
   'integration_branch', 'worktree_created', 'worktree_merged', 'worktree_kept', 'worktree_removed',
 ]);

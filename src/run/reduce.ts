@@ -98,6 +98,8 @@ export interface RunState {
   owner: Owner;
   maxParallel: number;
   failFast: boolean;
+  /** `aad run --force`: every task (true) or these ids run even when their sources are up to date. */
+  force: true | ReadonlySet<string> | null;
   /** Set once a cancel (or fail-fast) was asked for in the current session. */
   cancel: { by: string; failFast: boolean } | null;
   tasks: Map<string, TaskRun>;
@@ -143,6 +145,7 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
     return {
       runId: e.run_id, planPath: e.plan, workdir: e.workdir, startedAt: e.ts, endedAt: null, state: 'running', exitCode: null,
       owner: e.owner, maxParallel: e.max_parallel, failFast: e.fail_fast, cancel: null,
+      force: e.force === undefined ? null : e.force === true ? true : new Set(e.force),
       tasks: new Map(e.tasks.map((id) => [id, newTask(id)])), order: [...e.tasks], events: 1, claimIndex: 0,
       escalations: { warning: 0, error: 0, critical: 0 },
       counts: { ...emptyCounts(), pending: e.tasks.length },
@@ -287,6 +290,14 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       task.pid = null;
       task.retryAtMs = null;
       state.settle.add(task.id);
+      break;
+    case 'task_up_to_date':
+      if (!task) break;
+      move(state, task, 'succeeded');
+      task.reason = 'up to date';
+      task.startedAt = e.ts;
+      task.endedAt = e.ts;
+      task.durationMs = 0;
       break;
     case 'task_skipped':
       if (!task) break;

@@ -24,6 +24,7 @@ import type { HeldTask, TreeHolds } from './tree-holds.js';
 import { withoutGitRedirects } from './git-plumbing.js';
 import type { Worktrees } from './worktree.js';
 import { Watchdog } from './watchdog.js';
+import type { UpToDate } from './up-to-date.js';
 
 /** Everything the runner needs; effects come in as small interfaces so tests can replace them. */
 export interface RunnerOptions {
@@ -56,6 +57,8 @@ export interface RunnerOptions {
   worktrees?: Worktrees;
   /** The backoff's jitter draws from it (Math.random unless a test fixes it). */
   random?: () => number;
+  /** `sources`: fingerprints checked before a task starts and recorded after it succeeds (run/up-to-date.ts). */
+  upToDate?: UpToDate;
 }
 
 /** The largest outcome file aad reads (a bigger one fails the attempt, saying so). */
@@ -244,6 +247,8 @@ export class Runner {
     for (const a of actions) {
       switch (a.kind) {
         case 'start':
+          // A task with `sources` is fingerprinted first; it stays pending until that ends (maybe up to date).
+          if (this.o.upToDate && !this.o.upToDate.mayStart(this, plan.byId.get(a.task)!)) break;
           this.emit({ event: 'task_started', task: a.task, attempt: a.attempt });
           starts.push(a);
           break;
@@ -369,7 +374,13 @@ export class Runner {
     this.wakeTimer = setTimeout(() => this.tick(), Math.max(0, at - this.o.clock()));
   }
 
-  private track(p: Promise<unknown>): void {
+  /** Decides again now (an effect that ran beside the decision has ended). */
+  wake(): void {
+    this.tick();
+  }
+
+  /** Keeps `p` among the work the run waits for before it ends. */
+  track(p: Promise<unknown>): void {
     this.busy.add(p);
     void p.finally(() => this.busy.delete(p));
   }
@@ -509,6 +520,7 @@ export class Runner {
       case 'succeed':
       case 'decompose': {
         await this.o.failure.collect(this, task);
+        if (verdict.kind === 'succeed') await this.o.upToDate?.record(this, task);
         const wt = this.isolated(task);
         // An isolated task's work is committed and merged before it counts as succeeded: a conflict fails it.
         const problem = wt ? await wt.integrate(this, task) : undefined;

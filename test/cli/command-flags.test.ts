@@ -2,7 +2,7 @@
 import type { ArgsDef } from 'citty';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../src/cli/commands/index.js';
-import { findCommandWord, SWITCH_FLAGS, VALUE_FLAGS } from '../../src/cli/command-flags.js';
+import { fillOptionalValues, findCommandWord, SWITCH_FLAGS, VALUE_FLAGS } from '../../src/cli/command-flags.js';
 
 describe('command flags', () => {
   it('lists exactly the flags the commands define, by whether they take a value', async () => {
@@ -31,5 +31,17 @@ describe('command flags', () => {
     [['--', 'run'], -1],
   ])('finds the command word in %j at %i', (args, at) => {
     expect(findCommandWord(args)).toBe(at);
+  });
+
+  it.each([
+    [['--force'], ['--force=all']],
+    [['--force', '--quiet'], ['--force=all', '--quiet']],
+    [['--force', 'build,test'], ['--force=build,test']],
+    [['--force', 'aad.yaml'], ['--force=all', 'aad.yaml']],
+    [['plans/ci.YML', '--force'], ['plans/ci.YML', '--force=all']],
+    [['--force=x', 'y'], ['--force=x', 'y']],
+    [['--', '--force'], ['--', '--force']],
+  ])('gives --force its value in %j', (args, out) => {
+    expect(fillOptionalValues(args)).toEqual(out);
   });
 });

@@ -31,6 +31,7 @@ describe('compilePlan: defaults', () => {
       retries: 0,
       backoffMs: [0],
       outputs: [],
+      generates: [],
       rollback: undefined,
       rollbackTimeoutMs: undefined,
       rollbackOnCancel: false,

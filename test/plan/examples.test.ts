@@ -189,6 +189,28 @@ describe('examples/: what each one shows', () => {
 });
 
 describe.concurrent('examples/ run as their comments say (built CLI)', () => {
+  it('incremental.yaml: the second run finds bundle up to date; a changed source or a deleted output runs it again; --force bundle too', async () => {
+    const [home, workdir] = [tempDir(), tempDir()];
+    const run = async (...extra: string[]) => {
+      const r = await aad(['run', join('examples', 'incremental.yaml'), '--home', home, '--workdir', workdir, '--quiet', ...extra]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const s = await aad(['status', '--home', home, '--json']);
+      return new Map((JSON.parse(s.stdout) as { tasks: TaskStatus[] }).tasks.map((t) => [t.id, [t.attempts, t.reason]]));
+    };
+    expect((await run()).get('bundle')).toEqual([1, null]);
+    expect(readFileSync(join(workdir, 'dist', 'bundle.txt'), 'utf8')).toBe('hello\nworld\n');
+    const second = await run();
+    expect(second.get('bundle')).toEqual([0, 'up to date']);
+    expect(second.get('check')).toEqual([1, null]);
+    writeFileSync(join(workdir, 'src', 'name.txt'), 'aad\n');
+    expect((await run()).get('bundle')).toEqual([1, null]);
+    expect(readFileSync(join(workdir, 'dist', 'bundle.txt'), 'utf8')).toBe('hello\naad\n');
+    rmSync(join(workdir, 'dist'), { recursive: true });
+    expect((await run()).get('bundle')).toEqual([1, null]);
+    expect((await run()).get('bundle')).toEqual([0, 'up to date']);
+    expect((await run('--force', 'bundle')).get('bundle')).toEqual([1, null]);
+  });
+
   it('hello.yaml succeeds', async () => {
     const r = await runExample('hello.yaml');
     expect(r.code, r.output).toBe(0);

@@ -9,6 +9,7 @@ export default defineCommand({
     workdir: { type: 'string', description: 'Folder where task cwds, outputs and artifacts_dir are resolved (default: the plan file\'s folder)', valueHint: 'DIR' },
     ...onlyArgs('Run only'),
     approve: { type: 'string', description: 'Approve these tasks ahead (comma-separated ids of tasks with `approval`, or `all`): they start without waiting, as in CI', valueHint: 'ID,ID|all' },
+    force: { type: 'string', description: 'Run tasks even when their `sources` are up to date: every task (`--force`, `--force all`) or these (`--force ID,ID`)', valueHint: 'ID,ID|all' },
     'dry-run': { type: 'boolean', description: 'Show what would run (as `aad graph`; with --json, as `aad graph --json`) and run nothing' },
     ...driveArgs,
   },
@@ -25,6 +26,7 @@ export default defineCommand({
       quiet: args.quiet,
       home: args.home,
       approve: args.approve,
+      force: args.force,
     });
   },
 });
