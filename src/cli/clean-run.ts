@@ -80,20 +80,13 @@ async function cleanOne(home: string, run: LoadedRun, branches: boolean): Promis
       lines.push(`could not remove worktree ${wt.path}: ${r.reason}`);
     }
   }
-  const folder = path.dirname(worktreePath(home, runId, 'x'));
-  let strays: string[] = [];
-  try {
-    strays = readdirSync(folder).map((n) => path.join(folder, n)).filter((p) => !known.has(p));
-  } catch {
-    /* no folder: nothing left */
-  }
-  for (const p of strays) {
+  for (const p of strayWorktrees(home, runId, known)) {
     const r = await wg.removeWorktree(root, p);
     lines.push(r.ok ? `removed ${p} (not recorded: left half made)` : `could not remove ${p}: ${r.reason}`);
     if (!r.ok) problems++;
   }
   try {
-    rmdirSync(folder);
+    rmdirSync(path.dirname(worktreePath(home, runId, 'x')));
   } catch {
     /* not empty (a worktree could not go) or already gone */
   }
@@ -131,4 +124,14 @@ async function cleanOne(home: string, run: LoadedRun, branches: boolean): Promis
   printOut(`run ${runId}: ${lines.length === 0 ? 'nothing to clean' : ''}`.trimEnd());
   for (const l of lines) printOut(`  ${l}`);
   return problems === 0;
+}
+
+/** Folders under `<home>/worktrees/<run_id>/` that no journal event names (a dead runner left them half made). */
+export function strayWorktrees(home: string, runId: string, known: ReadonlySet<string>): string[] {
+  const folder = path.dirname(worktreePath(home, runId, 'x'));
+  try {
+    return readdirSync(folder).map((n) => path.join(folder, n)).filter((p) => !known.has(p));
+  } catch {
+    return []; // no folder: nothing left
+  }
 }

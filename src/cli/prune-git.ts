@@ -1,12 +1,13 @@
 // The git side of `aad prune`: what a run left in git (its kept worktrees, its branches, its refs/aad/<run_id>/
 // refs), first looked at without changing anything (a dry run stops there), then removed. Only what is named
 // after the run id, or lies under the home's worktrees/<run_id>/, is ever touched.
-import { existsSync, readdirSync, rmSync, rmdirSync } from 'node:fs';
+import { existsSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GitTraces } from '../run/git-traces.js';
 import { worktreePath } from '../store/paths.js';
 
 /** A worktree folder to remove, with the repository that records it (none: a folder git never made a worktree of). */
+import { strayWorktrees } from './clean-run.js';
 interface WorktreeRemoval {
   path: string;
   root?: string;
@@ -56,14 +57,7 @@ export async function inspectGit(home: string, runId: string, traces: GitTraces)
     }
     out.worktrees.push({ path: w.path, ...(root ? { root } : {}) });
   }
-  const folder = path.dirname(worktreePath(home, runId, 'x'));
-  let strays: string[] = [];
-  try {
-    strays = readdirSync(folder).map((n) => path.join(folder, n)).filter((p) => !known.has(p));
-  } catch {
-    /* no folder */
-  }
-  for (const p of strays) {
+  for (const p of strayWorktrees(home, runId, known)) {
     if (/\.uncommitted-\d+$/.test(p)) {
       out.blockers.push(`${p} holds a worktree state no commit holds, set aside by aad: save what you need, then delete the folder`);
       continue;
