@@ -17,7 +17,7 @@ const BUNDLES = {
   quick: { file: join(DIST, 'aad-quick.cjs'), cache: join(DIST, 'aad-quick.cjs.cache') },
 };
 /** The commands that only the whole bundle has. */
-const FULL_COMMANDS = ['run', 'resume', 'cancel', 'orchestrate'];
+const FULL_COMMANDS = ['run', 'resume', 'cancel', 'orchestrate', 'worker'];
 
 /**
  * Compiles and evaluates a bundle, with its cache unless `withCache` is false; returns its exports and the

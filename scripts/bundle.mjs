@@ -44,6 +44,8 @@ for (const [bundle, plugins] of [
     platform: 'node',
     target: 'node20',
     packages: 'bundle',
+    // Loaded only by `aad worker` and `--redis` (require() at run time from node_modules), never by other commands.
+    external: ['bullmq', 'ioredis'],
     mainFields: ['module', 'main'],
     // The bundle is CommonJS: import.meta.url (the package root, the lazy require of yaml) becomes its own URL.
     define: { 'import.meta.url': '__aadBundleUrl' },

@@ -3,7 +3,7 @@
  * skips their values when it looks for the command word, so `aad --home DIR run` runs and `aad --home DIR` says
  * that no command was given. test/cli/command-flags.test.ts holds these lists equal to the commands' own flags.
  */
-export const VALUE_FLAGS: ReadonlySet<string> = new Set(['home', 'workdir', 'only', 'specs', 'max-parallel', 'task', 'attempt', 'tail', 'by', 'reason', 'approve', 'force', 'json-out', 'older-than', 'keep']);
+export const VALUE_FLAGS: ReadonlySet<string> = new Set(['home', 'workdir', 'only', 'specs', 'max-parallel', 'task', 'attempt', 'tail', 'by', 'reason', 'approve', 'force', 'json-out', 'older-than', 'keep', 'redis', 'queue', 'concurrency']);
 
 /** Flags of aad's commands that take no value (with their one-letter aliases). */
 export const SWITCH_FLAGS: ReadonlySet<string> = new Set(['dry-run', 'fail-fast', 'failed-only', 'follow', 'f', 'json', 'quiet', 'all', 'branches', 'rollback', 'resume']);

@@ -13,6 +13,7 @@ import type { IsolationSetup } from '../run/worktree.js';
 import { Journal } from '../store/journal.js';
 import type { RunPaths } from '../store/paths.js';
 import { UsageError } from '../errors.js';
+import type { RemoteWorkers } from '../run/backends/bullmq.js';
 
 /** What `run` and `resume` share: the plan, where the run lives, how it is shown. */
 export interface DriveOptions {
@@ -33,6 +34,8 @@ export interface DriveOptions {
   holds?: TreeHolds;
   /** `isolation: worktree`: the repository and the isolated tasks' cwds in it (cli/isolation). */
   isolation?: IsolationSetup;
+  /** `--redis`: the workers' queue, connected; tasks that may run elsewhere are sent there. Closed when the run ends. */
+  workers?: RemoteWorkers;
 }
 
 /** Runs (or resumes) a run in this process: signals cancel it, the console shows it; resolves with the exit code. */
@@ -107,6 +110,14 @@ export async function drive(o: DriveOptions): Promise<number> {
     ? new (await import('../run/up-to-date.js')).UpToDate(path.dirname(path.dirname(o.paths.dir)), (m) => reporter.notice(maskText(m, secrets)), o.plan.artifactsDir)
     : undefined;
 
+  if (o.workers) {
+    await o.workers.start({
+      runId: run.runId,
+      runDir: o.paths.dir,
+      notice: (m) => reporter.notice(maskText(m, secrets)),
+      onFatal: (err) => runner?.stopFor(err),
+    });
+  }
   runner = new Runner({
     plan: o.plan,
     paths: o.paths,
@@ -114,7 +125,7 @@ export async function drive(o: DriveOptions): Promise<number> {
     state,
     maxParallel: o.maxParallel,
     scope: o.scope,
-    spawn: spawnTask,
+    spawn: o.workers ? o.workers.spawner(spawnTask) : spawnTask,
     clock,
     baseEnv: process.env,
     secrets,
@@ -147,6 +158,7 @@ export async function drive(o: DriveOptions): Promise<number> {
   } finally {
     unlisten();
     journal.close();
+    await o.workers?.close();
   }
 }
 

@@ -33,7 +33,7 @@ export async function orchestrate(a: OrchestrateArgs): Promise<number> {
     if (a.approve !== undefined) throw new UsageError('--approve is for a new run: approve the waiting tasks of a resumed run with `aad approve`');
     if (a.force !== undefined) throw new UsageError('--force is for a new run: a resumed run keeps what its start said');
     runId = latestRunOf(a.plan, a.only, resolveHome(a.home));
-    code = await resumeRun({ runId, failedOnly: false, maxParallel: a.maxParallel, failFast: a.failFast, dryRun: a.dryRun, json: a.json, quiet: a.quiet, home: a.home });
+    code = await resumeRun({ runId, failedOnly: false, maxParallel: a.maxParallel, failFast: a.failFast, dryRun: a.dryRun, json: a.json, quiet: a.quiet, home: a.home, redis: a.redis, queue: a.queue });
   } else {
     code = await runPlan({ ...a, onStart: (id) => (runId = id) });
   }

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { DamagedRunError, RunStateError } from '../errors.js';
+import { DamagedRunError, RunStateError, UsageError } from '../errors.js';
+import type { RemoteWorkers } from '../run/backends/bullmq.js';
+import { connectWorkers } from './workers-option.js';
 import { printErr, printOut } from '../report/print.js';
 import { resumePreviewJson, resumePreviewText } from '../report/resume-preview.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
@@ -29,6 +31,9 @@ export interface ResumeArgs {
   json?: boolean;
   quiet?: boolean;
   home?: string;
+  /** `--redis URL` / `--queue NAME`: the tasks run on workers (and what the dead session left on them is killed first). */
+  redis?: string;
+  queue?: string;
 }
 
 /** `aad resume`: claim the run, reap what a dead runner left, reset the tasks to re-run, drive it (`--dry-run`: only say which). */
@@ -68,11 +73,42 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
   if (isolation && integ && integ.root !== isolation.repo.root) {
     throw new RunStateError(`run ${runId} isolated its tasks in the repository ${integ.root}, but its workdir is now in ${isolation.repo.root}`);
   }
+  // Attempts a dead runner left on workers: their workers must stop them first, so the resume needs their Redis.
+  const onWorkers = [...run.state.tasks.values()].filter((t) => t.state === 'running' && t.worker !== null).map((t) => t.worker!.job);
+  const workers = await connectWorkers(a);
+  if (!workers && onWorkers.length > 0) {
+    throw new UsageError(
+      `run ${runId} had ${onWorkers.length} task(s) running on workers (${onWorkers.join(', ')}): resume it with --redis URL (or AAD_REDIS_URL) so that their workers stop them first`,
+    );
+  }
+  try {
+    return await resumeWith(a, run, plan, reset, mode, maxParallelFlag, holds, isolation, integ, workers, onWorkers);
+  } finally {
+    await workers?.close();
+  }
+}
+
+async function resumeWith(
+  a: ResumeArgs,
+  run: LoadedRun,
+  plan: Plan,
+  reset: string[],
+  mode: ReturnType<typeof consoleMode>,
+  maxParallelFlag: number | undefined,
+  holds: Awaited<ReturnType<typeof workTreesOf>>['holds'],
+  isolation: Awaited<ReturnType<typeof isolationOf>>,
+  integ: RunState['integration'],
+  workers: RemoteWorkers | undefined,
+  onWorkers: string[],
+): Promise<number> {
+  const runId = run.runId;
   const owner = selfOwner();
   const maxParallel = maxParallelFlag ?? run.state.maxParallel;
   const graceMs = Math.max(1000, ...plan.tasks.map((t) => t.killGraceMs));
   const claimedAt = new Date().toISOString();
+  const shown = workers && { redis: workers.target.shown, queue: workers.queue };
   return drive({
+    workers,
     plan,
     paths: run.paths,
     workdir: run.state.workdir,
@@ -82,7 +118,7 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     holds,
     isolation,
     scope: a.failedOnly ? new Set(reset) : undefined,
-    opening: [{ event: 'run_claimed', purpose: 'resume', base: run.events.length, owner, failed_only: a.failedOnly, max_parallel: maxParallel, fail_fast: a.failFast }],
+    opening: [{ event: 'run_claimed', purpose: 'resume', base: run.events.length, owner, failed_only: a.failedOnly, max_parallel: maxParallel, fail_fast: a.failFast, ...(shown ? { workers: shown } : {}) }],
     afterOpening: async () => {
       // Another resume (or cancel) may have claimed the run at the same moment: the journal decides.
       const now = reduceAll(readEvents(run.paths.events))!;
@@ -93,6 +129,8 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
       // Only the winner says it drives the run: a loser writing first would leave runner.json naming it.
       writeRunnerFile(run.paths, owner, claimedAt);
       await reapLeftovers(run.state, graceMs);
+      // What the dead session still runs on workers is killed (and its queued jobs refused) before anything starts again.
+      if (workers) await workers.killLeftovers(runId, onWorkers, graceMs);
       const reset_: RunEventBody = { event: 'tasks_reset', tasks: reset };
       // Approvals and rejections given while the runner was dead: recorded now, after the reset they apply to.
       const { pendingAnswers } = await import('./approve-run.js');

@@ -14,6 +14,7 @@ import { interpolateEnv, loadPlanFile } from './plan-file.js';
 import { graphJson, graphText, historyOf, upToDateOf } from './show-graph.js';
 import { workTreesOf } from './work-trees.js';
 import { isolationOf, warnUncommitted } from './isolation.js';
+import { connectWorkers } from './workers-option.js';
 
 /** Options of `aad run`, as given on the command line. */
 export interface RunArgs {
@@ -30,6 +31,9 @@ export interface RunArgs {
   approve?: string;
   /** `--force [ID,ID|all]`: tasks run even when up to date. */
   force?: string;
+  /** `--redis URL` / `--queue NAME`: the tasks run on workers. */
+  redis?: string;
+  queue?: string;
   /** Told the run's id once its run directory exists (`aad orchestrate` reads the run's end from it). */
   onStart?: (runId: string) => void;
 }
@@ -63,37 +67,46 @@ export async function runPlan(args: RunArgs): Promise<number> {
   const { holds } = await workTreesOf(plan, workdir);
   const home = resolveHome(a.home);
   const isolation = await isolationOf(plan, workdir, home);
-  if (isolation) await warnUncommitted(isolation);
-  const now = new Date();
-  let runId = newRunId(now);
-  let paths;
-  for (let i = 0; ; i++) {
-    try {
-      paths = createRunDir(home, runId, loaded.text);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || i > 5) throw refusedRunDir(err, home, runPaths(home, runId));
-      runId = newRunId(now);
+  // Redis is reached (or the run refused, exit 2) before the run directory is made.
+  const workers = await connectWorkers(a);
+  try {
+    if (isolation) await warnUncommitted(isolation);
+    const now = new Date();
+    let runId = newRunId(now);
+    let paths;
+    for (let i = 0; ; i++) {
+      try {
+        paths = createRunDir(home, runId, loaded.text);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || i > 5) throw refusedRunDir(err, home, runPaths(home, runId));
+        runId = newRunId(now);
+      }
     }
+    const owner = selfOwner();
+    writeRunnerFile(paths, owner, now.toISOString());
+    const shown = workers && { redis: workers.target.shown, queue: workers.queue };
+    a.onStart?.(runId);
+    return await drive({
+      plan,
+      paths,
+      workdir,
+      maxParallel,
+      mode,
+      holds,
+      isolation,
+      workers,
+      opening: [
+        { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner, ...(force ? { force } : {}), ...(shown ? { workers: shown } : {}) },
+        // The base is recorded before the integration branch is made at it (Runner.run, run/worktree).
+        ...(isolation ? [{ event: 'integration_branch' as const, root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }] : []),
+        ...approvals,
+      ],
+    });
+  } finally {
+    // drive closes it; this is for a run refused before it started.
+    await workers?.close();
   }
-  const owner = selfOwner();
-  writeRunnerFile(paths, owner, now.toISOString());
-  a.onStart?.(runId);
-  return drive({
-    plan,
-    paths,
-    workdir,
-    maxParallel,
-    mode,
-    holds,
-    isolation,
-    opening: [
-      { event: 'run_started', run_id: runId, plan: planPath, workdir, tasks: plan.tasks.map((t) => t.id), max_parallel: maxParallel, fail_fast: a.failFast, owner, ...(force ? { force } : {}) },
-      // The base is recorded before the integration branch is made at it (Runner.run, run/worktree).
-      ...(isolation ? [{ event: 'integration_branch' as const, root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }] : []),
-      ...approvals,
-    ],
-  });
 }
 
 /** A run directory that could not be made (a full or read-only home): what was made of it goes, the error names what failed. */

@@ -17,6 +17,8 @@ export const driveArgs = {
   'fail-fast': { type: 'boolean', description: 'Stop starting tasks after the first failure and cancel the running ones' },
   json: { type: 'boolean', description: 'Print the run events as JSON lines on stdout, nothing else' },
   quiet: { type: 'boolean', description: 'Print only the final summary' },
+  redis: { type: 'string', description: 'Run the tasks on `aad worker`s through this Redis (redis://[user:password@]host[:port][/db], rediss:// for TLS, unix:///path); default $AAD_REDIS_URL. Tasks with `local: true` (and isolated ones, those with a rollback or sources) run here. Needs $AAD_WORKER_KEY', valueHint: 'URL' },
+  queue: { type: 'string', description: 'The workers\' queue with --redis (default: aad)', valueHint: 'NAME' },
   ...homeArgs,
 } as const satisfies ArgsDef;
 

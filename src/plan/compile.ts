@@ -66,6 +66,8 @@ export interface Task {
   /** `max_rollbacks`: how many times the rollback may run over the whole run (default 3). */
   maxRollbacks: number;
   /** `worktree`: the task works in its own git worktree (run/worktree.ts). */
+  /** `local: true`: runs on the runner's machine even when the run dispatches to workers (`--redis`). */
+  local: boolean;
   isolation: 'shared' | 'worktree';
   /** Globs of untracked or ignored files of the main work tree to copy into its worktree. */
   worktreeCopy: string[];
@@ -198,6 +200,7 @@ export function compileTask(t: TaskInput, d: Defaults, index: number, parent?: {
     ...watchdogs(t, d),
     ...gates(t, d),
     maxRollbacks: t.max_rollbacks ?? d.max_rollbacks ?? DEFAULT_MAX_ROLLBACKS,
+    local: t.local ?? d.local ?? false,
     isolation: t.isolation ?? d.isolation ?? 'shared',
     worktreeCopy: t.worktree_copy ?? d.worktree_copy ?? [],
     description: t.description ?? d.description,

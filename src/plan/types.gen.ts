@@ -108,6 +108,12 @@ export type Command2 = string | [string, ...string[]];
  */
 export type MaxRollbacks = number;
 /**
+ * With `aad run --redis URL` (workers on other machines): run this task on the runner's machine all the same, as without `--redis`. Tasks with `isolation: worktree`, a `rollback` or `sources` always run there (their worktree, snapshot or fingerprints are the runner's). Without `--redis`, every task runs locally and this key changes nothing. Default: false.
+ *
+ * Example: `local: true`
+ */
+export type Local = boolean;
+/**
  * Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.
  *
  * Example: `isolation: worktree`
@@ -244,6 +250,7 @@ export interface Defaults {
   rollback_approval?: RollbackApproval;
   rollback_verify?: Command2;
   max_rollbacks?: MaxRollbacks;
+  local?: Local;
   isolation?: Isolation;
   worktree_copy?: WorktreeCopy;
   description?: Description;
@@ -322,6 +329,7 @@ export interface TaskInput {
   rollback_approval?: RollbackApproval;
   rollback_verify?: Command2;
   max_rollbacks?: MaxRollbacks;
+  local?: Local;
   isolation?: Isolation;
   worktree_copy?: WorktreeCopy;
   description?: Description;

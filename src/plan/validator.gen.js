@@ -3,10 +3,10 @@
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"max_children":{"description":"How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.\n\nExample: `max_children: 10000`","type":"integer","minimum":1,"maximum":100000},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.\n\nExamples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}},{"title":"ExponentialBackoff","type":"object","additionalProperties":false,"required":["initial"],"properties":{"initial":{"description":"Seconds before the first retry.","type":"number","minimum":0,"maximum":2147483},"factor":{"description":"What each wait is multiplied by for the next retry (1 to 100). Default: 2.","type":"number","minimum":1,"maximum":100},"max":{"description":"The longest wait, in seconds. Default: 3600.","type":"number","minimum":0,"maximum":2147483},"jitter":{"description":"Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.","type":"boolean"}}}]},"exit_codes":{"description":"What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.\n\nExample: `exit_codes: { 75: failure, 2: blocked, 3: success }`","type":"object","propertyNames":{"pattern":"^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"},"additionalProperties":{"type":"string","enum":["success","failure","blocked"]}},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"sources":{"description":"Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.\n\nExample: `sources: [\"src/**/*.ts\", package.json]`","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"generates":{"description":"Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.\n\nExample: `generates: [\"dist/**\"]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"stall_timeout_sec":{"description":"Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.\n\nExample: `stall_timeout_sec: 120`","type":"number","exclusiveMinimum":0,"maximum":2147483},"max_memory_mb":{"description":"Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.\n\nExample: `max_memory_mb: 2048`","type":"number","exclusiveMinimum":0,"maximum":16777216},"max_identical_failures":{"description":"Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.\n\nExample: `max_identical_failures: 3`","type":"integer","minimum":2,"maximum":1000000},"approval":{"description":"Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation (\"waiting for approval: <text>\"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.\n\nExamples: `approval: true`, `approval: \"Deploy to production?\"`","anyOf":[{"type":"boolean"},{"type":"string","minLength":1}]},"approval_timeout_sec":{"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_approval":{"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"},"rollback_verify":{"description":"A command run after a rollback succeeded, in the same cwd and environment (log `logs/<task>/rollback-verify.log`); if it fails, the rollback counts as failed (`critical` escalation, reason `verify failed: exit 1`). Limited by `rollback_timeout_sec`. Default: none.\n\nExample: `rollback_verify: git diff --quiet`","$ref":"#/definitions/command"},"max_rollbacks":{"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"sources":{"$ref":"#/definitions/sources"},"generates":{"$ref":"#/definitions/generates"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://aad.dev/schema/aad.schema.json","title":"PlanInput","description":"An aad plan: tasks (shell commands) with dependencies, timeouts, retries, rollbacks and output artifacts. Run it with `aad run`, check it with `aad validate`.","type":"object","additionalProperties":false,"required":["tasks"],"patternProperties":{"^x-":{"description":"Extension keys (`x-…`), ignored by aad: a place for YAML anchors to reuse with `<<: *anchor`.\n\nExample:\n```yaml\nx-node: &node { retries: 2, timeout_sec: 60 }\ntasks:\n  - { id: build, cmd: npm run build, <<: *node }\n```"}},"properties":{"version":{"description":"Version of the plan language. Optional; the only version is 1.\n\nExample: `version: 1`","const":1},"goal":{"description":"What the plan is for, in free text. Shown by `aad graph`.\n\nExample: `goal: \"Ship the release\"`","type":"string"},"artifacts_dir":{"description":"Folder (relative to the workdir) where each task's collected `outputs` are also copied, as `<artifacts_dir>/<task_id>/…`. Default: none (outputs are kept only in the run directory).\n\nExample: `artifacts_dir: dist-artifacts`","type":"string","minLength":1},"max_parallel":{"description":"How many tasks may run at once (1 to 4096). `aad run --max-parallel N` wins over it. Default: the number of CPUs.\n\nExample: `max_parallel: 4`","type":"integer","minimum":1,"maximum":4096},"max_children":{"description":"How many child tasks the run's tasks may add in all (through `children` in their `$AAD_OUTCOME` file), nested children included. Past it the parent that asked for more fails with a reason naming this limit. 1 to 100000. Default: 1000.\n\nExample: `max_children: 10000`","type":"integer","minimum":1,"maximum":100000},"on_escalation":{"description":"Command run (in the workdir, for at most 30 s) with each escalation record as JSON on its stdin: a string is run by `/bin/sh -c`, a list is an argv run without a shell. Its failure is reported, never fatal. Default: none.\n\nExample: `on_escalation: ./notify.sh`","$ref":"#/definitions/command"},"defaults":{"$ref":"#/definitions/defaults"},"tasks":{"description":"The tasks of the plan, in plan order (ties in scheduling are broken by this order). At least one.","type":"array","minItems":1,"items":{"$ref":"#/definitions/task"}}},"definitions":{"command":{"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]},"task_id":{"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"},"cwd":{"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1},"env":{"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}},"timeout_sec":{"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483},"kill_grace_sec":{"description":"Seconds between SIGTERM and SIGKILL when a task is stopped by its timeout or a cancel (>= 0, at most 2147483). Default: 5.\n\nExample: `kill_grace_sec: 10`","type":"number","minimum":0,"maximum":2147483},"retries":{"description":"How many times a failed attempt is tried again (an integer from 0 to 10000; the task runs at most `retries + 1` times). Default: 0.\n\nExample: `retries: 2`","type":"integer","minimum":0,"maximum":10000},"retry_backoff_sec":{"description":"Seconds to wait before each retry: a number (the same wait every time), a list whose item k is the wait before retry k (the last item repeats), or an exponential backoff `{initial, factor, max, jitter}`: retry k waits `initial × factor^(k-1)` seconds, at most `max`, drawn within ±20% of that when `jitter` is true. A `retry_after_sec` in the task's `$AAD_OUTCOME` file wins over it. Default: 0.\n\nExamples: `retry_backoff_sec: [1, 3, 10]`, `retry_backoff_sec: { initial: 1, factor: 2, max: 60, jitter: true }`","anyOf":[{"type":"number","minimum":0,"maximum":2147483},{"type":"array","minItems":1,"items":{"type":"number","minimum":0,"maximum":2147483}},{"title":"ExponentialBackoff","type":"object","additionalProperties":false,"required":["initial"],"properties":{"initial":{"description":"Seconds before the first retry.","type":"number","minimum":0,"maximum":2147483},"factor":{"description":"What each wait is multiplied by for the next retry (1 to 100). Default: 2.","type":"number","minimum":1,"maximum":100},"max":{"description":"The longest wait, in seconds. Default: 3600.","type":"number","minimum":0,"maximum":2147483},"jitter":{"description":"Spread each wait at random within ±20%, so that tasks failing together do not retry together. Default: false.","type":"boolean"}}}]},"exit_codes":{"description":"What the task's exit codes mean: a map from an exit code (0 to 255) to an outcome. `success`: the task succeeded; `failure`: it failed (retried while `retries` last); `blocked`: it cannot go on without help (a missing input, a question only a person can answer): never retried, no rollback, an `error` escalation, its dependents skipped, re-run by `aad resume`. Codes not listed keep their meaning: 0 is success, anything else failure. A timeout, a signal and a spawn failure are always failures; an outcome the task writes in its `$AAD_OUTCOME` file wins over this map. Default: none. Not inherited by child tasks.\n\nExample: `exit_codes: { 75: failure, 2: blocked, 3: success }`","type":"object","propertyNames":{"pattern":"^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$"},"additionalProperties":{"type":"string","enum":["success","failure","blocked"]}},"outputs":{"description":"Files the task produces: picomatch globs relative to the task's cwd, which may not point outside it. After the task's final attempt (success or failure) they are collected into the run directory, and copied to `<artifacts_dir>/<task_id>/` when `artifacts_dir` is set. Default: none.\n\nExample: `outputs: [\"dist/**\", report.json]`","type":"array","items":{"type":"string","minLength":1}},"sources":{"description":"Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.\n\nExample: `sources: [\"src/**/*.ts\", package.json]`","type":"array","minItems":1,"items":{"type":"string","minLength":1}},"generates":{"description":"Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.\n\nExample: `generates: [\"dist/**\"]`","type":"array","items":{"type":"string","minLength":1}},"rollback":{"description":"Command run once, in the task's cwd and environment, when the task has failed for good (a string for `/bin/sh -c`, or an argv). The word `git` is the built-in rollback: aad snapshots the cwd's git work tree once before the first attempt (kept across resumes) and restores, byte for byte, the files the task changed, keeping the failed state under `refs/aad/<run_id>/<task>/failed`; such a task holds its work tree alone while it runs (no other task of that work tree runs meanwhile), and a plan whose task cwd is not in a git work tree is refused. Default: none.\n\nExamples: `rollback: ./undo.sh`, `rollback: git`","$ref":"#/definitions/command"},"rollback_timeout_sec":{"description":"Time limit of the rollback, in seconds (> 0, at most 2147483: about 24 days). Default: the task's `timeout_sec`.\n\nExample: `rollback_timeout_sec: 60`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_on_cancel":{"description":"Also run the rollback when the task is cancelled while running. Default: false.\n\nExample: `rollback_on_cancel: true`","type":"boolean"},"stall_timeout_sec":{"description":"Watchdog: stop an attempt that writes nothing (stdout or stderr) and does not touch the file named by `$AAD_HEARTBEAT` for this many seconds, like a timeout (its process group gets SIGTERM, then SIGKILL after `kill_grace_sec`); reason `stalled: no output for 120s`. A failure: retried by `retries`. A task legitimately quiet for long (a big build) touches `$AAD_HEARTBEAT` or sets a longer limit. Default: no limit.\n\nExample: `stall_timeout_sec: 120`","type":"number","exclusiveMinimum":0,"maximum":2147483},"max_memory_mb":{"description":"Watchdog (Linux only): the resident memory, in MB (1 MB = 1,048,576 bytes), of the attempt's whole process group and of the processes that left it carrying its `AAD_TASK_ID`, sampled every second; above it the attempt is stopped like a timeout, reason `memory: 612 MB over the limit of 512 MB`. A failure: retried by `retries`. Elsewhere than Linux the plan is refused. Default: no limit.\n\nExample: `max_memory_mb: 2048`","type":"number","exclusiveMinimum":0,"maximum":16777216},"max_identical_failures":{"description":"Error-storm stop: when this many attempts in a row fail the same way (the same kind: exit code N, timeout, stalled, memory, signal; and the same last non-blank output line once digits are masked), no more retries are made: the task fails with reason `the same failure 3 times in a row: <signature>` and a `critical` escalation. Varied failures keep retrying. At least 2. Default: off.\n\nExample: `max_identical_failures: 3`","type":"integer","minimum":2,"maximum":1000000},"approval":{"description":"Human approval: when the task is otherwise ready, it waits in the state `awaiting_approval` instead of starting, with a `warning` escalation (\"waiting for approval: <text>\"); the console prints the command that approves it (`aad approve RUN_ID TASK`). `aad reject` fails it (no attempt, no rollback; dependents skipped). Other tasks go on meanwhile. A string is the text shown to the approver. `aad run --approve TASK,…|all` approves ahead (CI). An approval holds for the whole run, resumes included. Default: false.\n\nExamples: `approval: true`, `approval: \"Deploy to production?\"`","anyOf":[{"type":"boolean"},{"type":"string","minLength":1}]},"approval_timeout_sec":{"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483},"rollback_approval":{"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"},"rollback_verify":{"description":"A command run after a rollback succeeded, in the same cwd and environment (log `logs/<task>/rollback-verify.log`); if it fails, the rollback counts as failed (`critical` escalation, reason `verify failed: exit 1`). Limited by `rollback_timeout_sec`. Default: none.\n\nExample: `rollback_verify: git diff --quiet`","$ref":"#/definitions/command"},"max_rollbacks":{"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000},"local":{"description":"With `aad run --redis URL` (workers on other machines): run this task on the runner's machine all the same, as without `--redis`. Tasks with `isolation: worktree`, a `rollback` or `sources` always run there (their worktree, snapshot or fingerprints are the runner's). Without `--redis`, every task runs locally and this key changes nothing. Default: false.\n\nExample: `local: true`","type":"boolean"},"isolation":{"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]},"worktree_copy":{"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}},"description":{"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"},"defaults":{"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"local":{"$ref":"#/definitions/local"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}},"task":{"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"sources":{"$ref":"#/definitions/sources"},"generates":{"$ref":"#/definitions/generates"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"local":{"$ref":"#/definitions/local"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}}}};
 const schema12 = {"title":"Command","description":"A command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell.\n\nExamples: `npm run build`, `[node, build.js, --prod]`","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]};
 const pattern0 = new RegExp("^x-", "u");
-const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
+const schema13 = {"title":"Defaults","description":"Values for every task that does not set the key itself (`env` is merged, the task's names winning). Any task key but `id`, `cmd` and `depends_on`.\n\nExample: `defaults: { timeout_sec: 600, retries: 1 }`","type":"object","additionalProperties":false,"properties":{"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"local":{"$ref":"#/definitions/local"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
 const schema14 = {"description":"Working directory of the task, relative to the workdir (the plan file's folder unless `--workdir` says otherwise). Default: `.`.\n\nExample: `cwd: packages/app`","type":"string","minLength":1};
 const schema15 = {"title":"Env","description":"Environment variables for the task, added to aad's own environment (task `env` over `defaults.env`). Names are non-empty, contain no `=` and do not start with `AAD_` (aad's own). Values are strings, numbers or booleans. String values are interpolated from aad's own environment when the run starts: `${NAME}` is the variable's value, `${NAME:-default}` the default when it is unset or empty, `$$` a literal `$` (any other `$` stays as written); an unset `${NAME}` without a default refuses the run (`aad validate` only warns), a malformed `${` is a plan error. Values of names that look secret (SECRET, TOKEN, PASSWORD, API_KEY, PRIVATE, CREDENTIAL), and values read from variables with such names, are masked as `***` in everything aad writes.\n\nExamples: `env: { NODE_ENV: production }`, `env: { DEPLOY_TOKEN: \"${CI_DEPLOY_TOKEN}\", REGION: \"${REGION:-eu-west-1}\" }`","type":"object","propertyNames":{"minLength":1,"pattern":"^(?!AAD_)[^=]+$"},"additionalProperties":{"type":["string","number","boolean"]}};
 const schema16 = {"description":"Time limit of each attempt, in seconds (> 0, at most 2147483: about 24 days). When it passes, the task's whole process group gets SIGTERM, then SIGKILL after `kill_grace_sec`. Default: no limit.\n\nExample: `timeout_sec: 300`","type":"number","exclusiveMinimum":0,"maximum":2147483};
@@ -24,9 +24,10 @@ const schema28 = {"description":"Human approval: when the task is otherwise read
 const schema29 = {"description":"How long an approval (of the task, or of its rollback with `rollback_approval`) may take: past it, the task is rejected with reason `rejected: no approval within 3600s`. Default: no limit (the run waits; Ctrl-C and `aad cancel` work as always).\n\nExample: `approval_timeout_sec: 3600`","type":"number","exclusiveMinimum":0,"maximum":2147483};
 const schema30 = {"description":"The rollback waits for `aad approve RUN_ID TASK --rollback` before it runs (the run waits for it); `aad reject … --rollback` (or `approval_timeout_sec`) skips it with a `critical` escalation saying that the workspace was left as the task left it. Default: false.\n\nExample: `rollback_approval: true`","type":"boolean"};
 const schema32 = {"description":"How many times the task's rollback may run over the whole run, resumes included; the next final failure skips it (`rollback_skipped`) with a `critical` escalation \"rollback limit reached (3): manual intervention needed\". 0 never rolls back. Default: 3.\n\nExample: `max_rollbacks: 1`","type":"integer","minimum":0,"maximum":1000000};
-const schema33 = {"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]};
-const schema34 = {"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}};
-const schema35 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
+const schema33 = {"description":"With `aad run --redis URL` (workers on other machines): run this task on the runner's machine all the same, as without `--redis`. Tasks with `isolation: worktree`, a `rollback` or `sources` always run there (their worktree, snapshot or fingerprints are the runner's). Without `--redis`, every task runs locally and this key changes nothing. Default: false.\n\nExample: `local: true`","type":"boolean"};
+const schema34 = {"description":"Where the task works. `worktree`: in its own git worktree `<home>/worktrees/<run_id>/<task_id>`, on a new branch `aad/tasks/<run_id>/<task_id>` made from the tip of the run's integration branch `aad/<run_id>` when the task starts (so it sees every isolated task that already succeeded, its dependencies included); its `cwd` is resolved inside that worktree. On success aad commits what the task changed and merges it into `aad/<run_id>` (a merge conflict fails the task, naming the paths), then removes the worktree; on failure or cancel the worktree is kept (its path is in `aad status`) until `aad clean`. The user's own work tree, index, HEAD, branch and stash are never touched: merge `aad/<run_id>` yourself to take the result. The workdir must be in a git work tree with at least one commit (git 2.38 or later), else the run is refused. `shared` (the default): in the workdir itself.\n\nExample: `isolation: worktree`","type":"string","enum":["shared","worktree"]};
+const schema35 = {"description":"Untracked or ignored files of the main work tree to copy into an isolated task's worktree before it starts (`.env`, agent settings): picomatch globs relative to the work tree's top level, which may not point outside it. Tracked files are never copied (the worktree has them as committed), symlinks are not followed, and copied files that git does not track are never part of the task's commit. Only for `isolation: worktree`. Default: none.\n\nExample: `worktree_copy: [.env, \".claude/**\"]`","type":"array","items":{"type":"string","minLength":1}};
+const schema36 = {"description":"What the task does, for people. Shown by `aad graph`.\n\nExample: `description: Compile the app`","type":"string"};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern1 = new RegExp("^(?!AAD_)[^=]+$", "u");
 const pattern2 = new RegExp("^(0|[1-9][0-9]?|1[0-9][0-9]|2[0-4][0-9]|25[0-5])$", "u");
@@ -1113,10 +1114,10 @@ errors++;
 }
 }
 }
-if(data.isolation !== undefined){
-let data29 = data.isolation;
-if(typeof data29 !== "string"){
-const err83 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data29};
+if(data.local !== undefined){
+let data29 = data.local;
+if(typeof data29 !== "boolean"){
+const err83 = {instancePath:instancePath+"/local",schemaPath:"#/definitions/local/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema33.type,parentSchema:schema33,data:data29};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1125,8 +1126,11 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(!((data29 === "shared") || (data29 === "worktree"))){
-const err84 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values",schema:schema33.enum,parentSchema:schema33,data:data29};
+}
+if(data.isolation !== undefined){
+let data30 = data.isolation;
+if(typeof data30 !== "string"){
+const err84 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.type,parentSchema:schema34,data:data30};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1135,16 +1139,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-if(data.worktree_copy !== undefined){
-let data30 = data.worktree_copy;
-if(Array.isArray(data30)){
-const len4 = data30.length;
-for(let i4=0; i4<len4; i4++){
-let data31 = data30[i4];
-if(typeof data31 === "string"){
-if(data31.length < 1){
-const err85 = {instancePath:instancePath+"/worktree_copy/" + i4,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.items,data:data31};
+if(!((data30 === "shared") || (data30 === "worktree"))){
+const err85 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values",schema:schema34.enum,parentSchema:schema34,data:data30};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1154,8 +1150,15 @@ vErrors.push(err85);
 errors++;
 }
 }
-else {
-const err86 = {instancePath:instancePath+"/worktree_copy/" + i4,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.items.type,parentSchema:schema34.items,data:data31};
+if(data.worktree_copy !== undefined){
+let data31 = data.worktree_copy;
+if(Array.isArray(data31)){
+const len4 = data31.length;
+for(let i4=0; i4<len4; i4++){
+let data32 = data31[i4];
+if(typeof data32 === "string"){
+if(data32.length < 1){
+const err86 = {instancePath:instancePath+"/worktree_copy/" + i4,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.items,data:data32};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1165,9 +1168,8 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
 else {
-const err87 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.type,parentSchema:schema34,data:data30};
+const err87 = {instancePath:instancePath+"/worktree_copy/" + i4,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.items.type,parentSchema:schema35.items,data:data32};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1177,10 +1179,9 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data32 = data.description;
-if(typeof data32 !== "string"){
-const err88 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data32};
+}
+else {
+const err88 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.type,parentSchema:schema35,data:data31};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1190,9 +1191,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-else {
-const err89 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(data.description !== undefined){
+let data33 = data.description;
+if(typeof data33 !== "string"){
+const err89 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data33};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1201,14 +1203,26 @@ vErrors.push(err89);
 }
 errors++;
 }
+}
+}
+else {
+const err90 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
 validate11.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"sources":{"$ref":"#/definitions/sources"},"generates":{"$ref":"#/definitions/generates"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
-const schema37 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
-const schema48 = {"description":"Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.\n\nExample: `sources: [\"src/**/*.ts\", package.json]`","type":"array","minItems":1,"items":{"type":"string","minLength":1}};
-const schema49 = {"description":"Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.\n\nExample: `generates: [\"dist/**\"]`","type":"array","items":{"type":"string","minLength":1}};
+const schema37 = {"title":"TaskInput","description":"A task: a command with its dependencies, limits and failure handling.\n\nExample:\n```yaml\n- id: build\n  cmd: npm run build\n  depends_on: [lint]\n```","type":"object","additionalProperties":false,"required":["id","cmd"],"properties":{"id":{"$ref":"#/definitions/task_id"},"cmd":{"description":"The task's command: a string is run by `/bin/sh -c` (directly, without a shell, when it has no shell syntax); a list is an argv run without a shell. Required.\n\nExamples: `cmd: npm run build`, `cmd: [node, build.js]`","$ref":"#/definitions/command"},"depends_on":{"description":"Ids of the tasks that must succeed before this one starts. Default: none.\n\nExample: `depends_on: [lint, test]`","type":"array","items":{"$ref":"#/definitions/task_id"}},"cwd":{"$ref":"#/definitions/cwd"},"env":{"$ref":"#/definitions/env"},"timeout_sec":{"$ref":"#/definitions/timeout_sec"},"kill_grace_sec":{"$ref":"#/definitions/kill_grace_sec"},"retries":{"$ref":"#/definitions/retries"},"retry_backoff_sec":{"$ref":"#/definitions/retry_backoff_sec"},"exit_codes":{"$ref":"#/definitions/exit_codes"},"outputs":{"$ref":"#/definitions/outputs"},"sources":{"$ref":"#/definitions/sources"},"generates":{"$ref":"#/definitions/generates"},"rollback":{"$ref":"#/definitions/rollback"},"rollback_timeout_sec":{"$ref":"#/definitions/rollback_timeout_sec"},"rollback_on_cancel":{"$ref":"#/definitions/rollback_on_cancel"},"stall_timeout_sec":{"$ref":"#/definitions/stall_timeout_sec"},"max_memory_mb":{"$ref":"#/definitions/max_memory_mb"},"max_identical_failures":{"$ref":"#/definitions/max_identical_failures"},"approval":{"$ref":"#/definitions/approval"},"approval_timeout_sec":{"$ref":"#/definitions/approval_timeout_sec"},"rollback_approval":{"$ref":"#/definitions/rollback_approval"},"rollback_verify":{"$ref":"#/definitions/rollback_verify"},"max_rollbacks":{"$ref":"#/definitions/max_rollbacks"},"local":{"$ref":"#/definitions/local"},"isolation":{"$ref":"#/definitions/isolation"},"worktree_copy":{"$ref":"#/definitions/worktree_copy"},"description":{"$ref":"#/definitions/description"}}};
+const schema38 = {"title":"TaskId","description":"A task id: 1 to 128 characters, letters, digits, `.`, `_` and `-`, starting with a letter or digit. Unique in the plan, ignoring case.\n\nExample: `build`","type":"string","minLength":1,"maxLength":128,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$"};
+const schema49 = {"description":"Files the task reads: picomatch globs relative to the task's cwd, which may not point outside it (`!glob` excludes; a folder name takes everything below it). A task with `sources` is up to date, and not run, when its `cmd`, cwd, environment values (hashed, never stored) and the contents of these files are those of its last success in this home, and every file its `generates` matched then is still there with the same contents; it then ends `succeeded` with 0 attempts and the reason `up to date`. `aad run --force` runs it regardless. Fingerprints are kept in `<home>/fingerprints/`. Default: none (the task always runs). Not inherited by child tasks.\n\nExample: `sources: [\"src/**/*.ts\", package.json]`","type":"array","minItems":1,"items":{"type":"string","minLength":1}};
+const schema50 = {"description":"Files the task makes: picomatch globs relative to the task's cwd, which may not point outside it. After each success their contents are recorded with the task's fingerprint; a recorded file deleted or changed since makes the task run again. Only meaningful with `sources`. Default: none. Not inherited by child tasks.\n\nExample: `generates: [\"dist/**\"]`","type":"array","items":{"type":"string","minLength":1}};
 const pattern3 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1216,7 +1230,7 @@ let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 if(data.id === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:schema37.required,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -1226,7 +1240,7 @@ vErrors.push(err0);
 errors++;
 }
 if(data.cmd === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmd"},message:"must have required property '"+"cmd"+"'",schema:schema36.required,parentSchema:schema36,data};
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cmd"},message:"must have required property '"+"cmd"+"'",schema:schema37.required,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1236,8 +1250,8 @@ vErrors.push(err1);
 errors++;
 }
 for(const key0 in data){
-if(!(func2.call(schema36.properties, key0))){
-const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema36,data};
+if(!(func2.call(schema37.properties, key0))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema37,data};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -1251,7 +1265,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 if(typeof data0 === "string"){
 if(data0.length > 128){
-const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema37,data:data0};
+const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema38,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -1261,7 +1275,7 @@ vErrors.push(err3);
 errors++;
 }
 if(data0.length < 1){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37,data:data0};
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38,data:data0};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -1271,7 +1285,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!pattern3.test(data0)){
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema37,data:data0};
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema38,data:data0};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1282,7 +1296,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data0};
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data0};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1392,7 +1406,7 @@ for(let i1=0; i1<len1; i1++){
 let data4 = data3[i1];
 if(typeof data4 === "string"){
 if(data4.length > 128){
-const err13 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema37,data:data4};
+const err13 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters",schema:128,parentSchema:schema38,data:data4};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1402,7 +1416,7 @@ vErrors.push(err13);
 errors++;
 }
 if(data4.length < 1){
-const err14 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema37,data:data4};
+const err14 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema38,data:data4};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1412,7 +1426,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!pattern3.test(data4)){
-const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema37,data:data4};
+const err15 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9._-]*$",parentSchema:schema38,data:data4};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1423,7 +1437,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema37.type,parentSchema:schema37,data:data4};
+const err16 = {instancePath:instancePath+"/depends_on/" + i1,schemaPath:"#/definitions/task_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema38.type,parentSchema:schema38,data:data4};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1435,7 +1449,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema36.properties.depends_on.type,parentSchema:schema36.properties.depends_on,data:data3};
+const err17 = {instancePath:instancePath+"/depends_on",schemaPath:"#/properties/depends_on/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema37.properties.depends_on.type,parentSchema:schema37.properties.depends_on,data:data3};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2029,7 +2043,7 @@ if(data.sources !== undefined){
 let data21 = data.sources;
 if(Array.isArray(data21)){
 if(data21.length < 1){
-const err64 = {instancePath:instancePath+"/sources",schemaPath:"#/definitions/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema48,data:data21};
+const err64 = {instancePath:instancePath+"/sources",schemaPath:"#/definitions/sources/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema49,data:data21};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2043,7 +2057,7 @@ for(let i4=0; i4<len4; i4++){
 let data22 = data21[i4];
 if(typeof data22 === "string"){
 if(data22.length < 1){
-const err65 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/definitions/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema48.items,data:data22};
+const err65 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/definitions/sources/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.items,data:data22};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2054,7 +2068,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/definitions/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema48.items.type,parentSchema:schema48.items,data:data22};
+const err66 = {instancePath:instancePath+"/sources/" + i4,schemaPath:"#/definitions/sources/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.items.type,parentSchema:schema49.items,data:data22};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2066,7 +2080,7 @@ errors++;
 }
 }
 else {
-const err67 = {instancePath:instancePath+"/sources",schemaPath:"#/definitions/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema48.type,parentSchema:schema48,data:data21};
+const err67 = {instancePath:instancePath+"/sources",schemaPath:"#/definitions/sources/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema49.type,parentSchema:schema49,data:data21};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2084,7 +2098,7 @@ for(let i5=0; i5<len5; i5++){
 let data24 = data23[i5];
 if(typeof data24 === "string"){
 if(data24.length < 1){
-const err68 = {instancePath:instancePath+"/generates/" + i5,schemaPath:"#/definitions/generates/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema49.items,data:data24};
+const err68 = {instancePath:instancePath+"/generates/" + i5,schemaPath:"#/definitions/generates/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema50.items,data:data24};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2095,7 +2109,7 @@ errors++;
 }
 }
 else {
-const err69 = {instancePath:instancePath+"/generates/" + i5,schemaPath:"#/definitions/generates/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema49.items.type,parentSchema:schema49.items,data:data24};
+const err69 = {instancePath:instancePath+"/generates/" + i5,schemaPath:"#/definitions/generates/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema50.items.type,parentSchema:schema50.items,data:data24};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2107,7 +2121,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/generates",schemaPath:"#/definitions/generates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema49.type,parentSchema:schema49,data:data23};
+const err70 = {instancePath:instancePath+"/generates",schemaPath:"#/definitions/generates/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema50.type,parentSchema:schema50,data:data23};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2603,10 +2617,10 @@ errors++;
 }
 }
 }
-if(data.isolation !== undefined){
-let data38 = data.isolation;
-if(typeof data38 !== "string"){
-const err107 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema33.type,parentSchema:schema33,data:data38};
+if(data.local !== undefined){
+let data38 = data.local;
+if(typeof data38 !== "boolean"){
+const err107 = {instancePath:instancePath+"/local",schemaPath:"#/definitions/local/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema33.type,parentSchema:schema33,data:data38};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2615,8 +2629,11 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(!((data38 === "shared") || (data38 === "worktree"))){
-const err108 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values",schema:schema33.enum,parentSchema:schema33,data:data38};
+}
+if(data.isolation !== undefined){
+let data39 = data.isolation;
+if(typeof data39 !== "string"){
+const err108 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.type,parentSchema:schema34,data:data39};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2625,16 +2642,8 @@ vErrors.push(err108);
 }
 errors++;
 }
-}
-if(data.worktree_copy !== undefined){
-let data39 = data.worktree_copy;
-if(Array.isArray(data39)){
-const len8 = data39.length;
-for(let i8=0; i8<len8; i8++){
-let data40 = data39[i8];
-if(typeof data40 === "string"){
-if(data40.length < 1){
-const err109 = {instancePath:instancePath+"/worktree_copy/" + i8,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema34.items,data:data40};
+if(!((data39 === "shared") || (data39 === "worktree"))){
+const err109 = {instancePath:instancePath+"/isolation",schemaPath:"#/definitions/isolation/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values",schema:schema34.enum,parentSchema:schema34,data:data39};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2644,8 +2653,15 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/worktree_copy/" + i8,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema34.items.type,parentSchema:schema34.items,data:data40};
+if(data.worktree_copy !== undefined){
+let data40 = data.worktree_copy;
+if(Array.isArray(data40)){
+const len8 = data40.length;
+for(let i8=0; i8<len8; i8++){
+let data41 = data40[i8];
+if(typeof data41 === "string"){
+if(data41.length < 1){
+const err110 = {instancePath:instancePath+"/worktree_copy/" + i8,schemaPath:"#/definitions/worktree_copy/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema35.items,data:data41};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2655,9 +2671,8 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
 else {
-const err111 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema34.type,parentSchema:schema34,data:data39};
+const err111 = {instancePath:instancePath+"/worktree_copy/" + i8,schemaPath:"#/definitions/worktree_copy/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.items.type,parentSchema:schema35.items,data:data41};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2667,10 +2682,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data41 = data.description;
-if(typeof data41 !== "string"){
-const err112 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema35.type,parentSchema:schema35,data:data41};
+}
+else {
+const err112 = {instancePath:instancePath+"/worktree_copy",schemaPath:"#/definitions/worktree_copy/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema35.type,parentSchema:schema35,data:data40};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2680,14 +2694,27 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-else {
-const err113 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema36.type,parentSchema:schema36,data};
+if(data.description !== undefined){
+let data42 = data.description;
+if(typeof data42 !== "string"){
+const err113 = {instancePath:instancePath+"/description",schemaPath:"#/definitions/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema36.type,parentSchema:schema36,data:data42};
 if(vErrors === null){
 vErrors = [err113];
 }
 else {
 vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+else {
+const err114 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema37.type,parentSchema:schema37,data};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
 }
 errors++;
 }

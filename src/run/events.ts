@@ -10,6 +10,12 @@ export interface Owner {
   boot_id?: string;
 }
 
+/** `--redis`: the session dispatches tasks to workers through this Redis (password masked) and queue. */
+export interface Workers {
+  redis: string;
+  queue: string;
+}
+
 /** A task's result: the task-level fields shared by several events. */
 export interface AttemptEnd {
   task: string;
@@ -27,15 +33,17 @@ export interface AttemptEnd {
  */
 export type RunEventBody =
   /** The run began: its plan, the selected tasks, and who drives it. */
-  | { event: 'run_started'; run_id: string; plan: string; workdir: string; tasks: string[]; max_parallel: number; fail_fast: boolean; owner: Owner; force?: true | string[] }
+  | { event: 'run_started'; run_id: string; plan: string; workdir: string; tasks: string[]; max_parallel: number; fail_fast: boolean; owner: Owner; force?: true | string[]; workers?: Workers }
   /** A runner claims a stopped run to resume it (or to cancel it); `base` is the number of events it had read. */
-  | { event: 'run_claimed'; purpose: 'resume' | 'cancel'; base: number; owner: Owner; failed_only?: boolean; max_parallel?: number; fail_fast?: boolean }
+  | { event: 'run_claimed'; purpose: 'resume' | 'cancel'; base: number; owner: Owner; failed_only?: boolean; max_parallel?: number; fail_fast?: boolean; workers?: Workers }
   /** Tasks put back to pending by a resume, with fresh retry budgets. */
   | { event: 'tasks_reset'; tasks: string[] }
   /** An attempt is about to be spawned (written before spawning). */
   | { event: 'task_started'; task: string; attempt: number }
   /** The attempt's process group leader, once spawned. */
   | { event: 'task_spawned'; task: string; attempt: number; pid: number; proc_start?: string }
+  /** The attempt was taken by a worker (`aad run --redis`): its job id `<run_id>:<task>:<attempt>`, its host and the task's pid there. */
+  | { event: 'task_on_worker'; task: string; attempt: number; job: string; worker: string; pid: number }
   /**
    * The decider's verdict on an ended attempt, written before it is acted on: what the attempt reported
    * (`outcome`: its outcome file, else its exit code read through `exit_codes`), and what follows; a failure's
@@ -142,5 +150,5 @@ export const PUBLIC_EVENTS = new Set<RunEventBody['event']>([
   'rollback_started', 'rollback_succeeded', 'rollback_failed', 'escalation', 'run_finished',
   'task_decided', 'tasks_added', 'task_decomposed', 'task_blocked',
   'approval_requested', 'task_approved', 'task_rejected', 'rollback_skipped', 'task_up_to_date',
-  'integration_branch', 'worktree_created', 'worktree_merged', 'worktree_kept', 'worktree_removed',
+  'integration_branch', 'worktree_created', 'worktree_merged', 'worktree_kept', 'worktree_removed', 'task_on_worker',
 ]);

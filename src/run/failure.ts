@@ -101,7 +101,7 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
         // Never collect aad's own files: the home (earlier runs' artifacts) and the artifacts_dir copies.
         const skipDirs = [path.dirname(path.dirname(runner.paths.dir))];
         if (opts.artifactsDir !== undefined) skipDirs.push(absoluteFrom(opts.workdir, opts.artifactsDir));
-        const r = await collectOutputs({ cwd: runner.cwdOf(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo, skipDirs });
+        const r = await collectOutputs({ cwd: runner.outputsFrom(task), patterns: task.outputs, dest: runner.paths.artifacts(task.id), copyTo, skipDirs });
         if (r.refused) throw r.refused;
         runner.emit({ event: 'artifacts_collected', task: task.id, files: r.files, warnings: r.warnings });
         for (const w of r.warnings) notice(`${task.id}: ${w}`);

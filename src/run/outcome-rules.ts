@@ -16,6 +16,8 @@ export interface AttemptResult {
   durationMs: number;
   /** Set when a watchdog stopped the attempt: it was silent too long, or used too much memory. */
   watchdog?: { kind: 'stalled' | 'memory'; reason: string };
+  /** Set when the attempt's worker failed it: `worker <host> lost`, `rejected by worker <host>: bad signature`. */
+  remote?: string;
 }
 
 /** What to do once an attempt has ended: the failure policy, and nothing else. */
@@ -56,7 +58,7 @@ export const MAX_RETRY_AFTER_MS = 24 * 3600 * 1000;
  * file's `outcome`, else the task's `exit_codes`, else 0 is success and anything else failure.
  */
 export function outcomeOf(task: Pick<Task, 'timeoutMs' | 'exitCodes'>, result: AttemptResult, read?: OutcomeRead): { outcome: Outcome; reason: string } {
-  if (result.stopped || result.timedOut || result.watchdog || result.spawnError || result.signal || result.exitCode === null) {
+  if (result.stopped || result.timedOut || result.watchdog || result.remote || result.spawnError || result.signal || result.exitCode === null) {
     return { outcome: 'failure', reason: describeFailure(task, result) };
   }
   if (read && !read.ok) return { outcome: 'failure', reason: read.problem };
@@ -115,6 +117,7 @@ export function rollbackPlan(task: Pick<Task, 'rollback' | 'maxRollbacks'>, run:
 /** A failed attempt's kind, for its signature: `exit code 2`, `timeout`, `stalled`, `memory`, `signal SIGSEGV`, `spawn failed`, `outcome`. */
 export function failureKind(r: AttemptResult, read?: OutcomeRead): string {
   if (r.watchdog) return r.watchdog.kind;
+  if (r.remote) return r.remote.startsWith('rejected') ? 'rejected by worker' : 'worker lost';
   if (r.spawnError) return 'spawn failed';
   if (r.timedOut) return 'timeout';
   if (r.signal) return `signal ${r.signal}`;
@@ -150,6 +153,7 @@ export function backoffDelay(backoffMs: readonly number[], retry: number): numbe
 /** The reason of a failed attempt, for people: "exit code 2", "timeout after 30s", "killed by SIGKILL", "spawn failed: …". */
 export function describeFailure(task: Pick<Task, 'timeoutMs'>, r: AttemptResult): string {
   if (r.watchdog) return r.watchdog.reason;
+  if (r.remote) return r.remote;
   if (r.spawnError) return `spawn failed: ${r.spawnError}`;
   if (r.timedOut) return `timeout after ${formatSec(task.timeoutMs ?? r.durationMs)}`;
   if (r.signal) return `killed by ${r.signal}`;

@@ -23,6 +23,8 @@ export interface TaskRun {
   /** The running attempt's process group leader. */
   pid: number | null;
   procStart: string | null;
+  /** The running attempt's worker and job (`aad run --redis`), once a worker took it. */
+  worker: { host: string; job: string } | null;
   /** The latest rollback: waiting for its approval (`rollback_approval`), running, or how it ended. */
   rollback: { state: RollbackState; exit_code: number | null } | null;
   /** How many times its rollback started, over the whole run (resumes included), against `max_rollbacks`. */
@@ -127,7 +129,7 @@ export interface RunState {
 function newTask(id: string): TaskRun {
   return {
     id, state: 'pending', attempts: 0, budgetBase: 0, exitCode: null, reason: null, startedAt: null, endedAt: null,
-    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, rollback: null, rollbacks: 0, approved: false, awaitingSinceMs: null,
+    durationMs: null, attemptStartedMs: null, retryAtMs: null, pid: null, procStart: null, worker: null, rollback: null, rollbacks: 0, approved: false, awaitingSinceMs: null,
     streak: null, artifacts: [], killed: false, snapshot: null, worktree: null, parent: null, children: null, kids: null,
   };
 }
@@ -196,6 +198,11 @@ export function reduce(state: RunState | undefined, e: RunEvent): RunState | und
       task.retryAtMs = null;
       task.pid = null;
       task.procStart = null;
+      task.worker = null;
+      break;
+    case 'task_on_worker':
+      if (!task) break;
+      task.worker = { host: e.worker, job: e.job };
       break;
     case 'task_spawned':
       if (!task) break;

@@ -6,7 +6,7 @@ import { lastLineOf } from '../store/attempt-logs.js';
 import path from 'node:path';
 import type { Plan, Task } from '../plan/compile.js';
 import type { Journal } from '../store/journal.js';
-import { IoError, refusedWrite, unreachable } from '../errors.js';
+import { type AadError, IoError, refusedWrite, unreachable } from '../errors.js';
 import { AttemptLogs } from '../store/attempt-logs.js';
 import type { RunPaths } from '../store/paths.js';
 import { absoluteFrom } from '../store/paths.js';
@@ -91,9 +91,9 @@ export class Runner {
   private ticking = false;
   private again = false;
   private finished: ((o: RunOutcome) => void) | undefined;
-  private failed: ((err: IoError) => void) | undefined;
+  private failed: ((err: AadError) => void) | undefined;
   /** Set when a write of the run failed: the run stops where it is, to be resumed (see `abort`). */
-  private ioError: IoError | undefined;
+  private ioError: AadError | undefined;
   private readonly baseEnv: Record<string, string> = {};
   /** Tasks waiting for their work tree, already reported. */
   private held = new Set<string>();
@@ -106,6 +106,8 @@ export class Runner {
   private heartbeatsMade = false;
   /** The one sampler of the run's watchdogs (`stall_timeout_sec`, `max_memory_mb`), made when a task needs it. */
   private watchdog: Watchdog | undefined;
+  /** Tasks whose last attempt ran on a worker: the folder (in the run directory) their outputs were sent to. */
+  private readonly outputsDirs = new Map<string, string>();
 
   constructor(private readonly o: RunnerOptions) {
     this.plan = o.plan;
@@ -347,7 +349,7 @@ export class Runner {
    * no task ends failed or cancelled and no run_finished is written, so the run folds to running with a dead
    * runner, `status` says interrupted, and `resume` re-runs the tasks that were running.
    */
-  private abort(err: IoError): void {
+  private abort(err: AadError): void {
     if (this.ioError) return;
     try {
       this.o.journal.flush();
@@ -383,6 +385,16 @@ export class Runner {
   track(p: Promise<unknown>): void {
     this.busy.add(p);
     void p.finally(() => this.busy.delete(p));
+  }
+
+  /** Where the task's `outputs` are collected from: the folder its worker sent them to, when it ran on one; else its cwd. */
+  outputsFrom(task: Task): string {
+    return this.outputsDirs.get(task.id) ?? this.cwdOf(task);
+  }
+
+  /** Stops the run for aad's own failure (Redis lost): as for a refused write, the run stays resumable. */
+  stopFor(err: AadError): void {
+    this.abort(err);
   }
 
   /** The task's absolute cwd: in its worktree when it is isolated (and has one). */
@@ -467,6 +479,15 @@ export class Runner {
       onOutput: onOutput && ((chunk) => onOutput(task.id, chunk)),
       onDrain: this.o.onDrain,
       ids: { runId: this.o.state.runId, taskId: task.id },
+      task: {
+        id: task.id,
+        attempt,
+        cwd: task.cwd,
+        env: task.env,
+        outputs: task.outputs,
+        // Their worktree, git snapshot or fingerprints are this machine's.
+        local: task.local || task.isolation === 'worktree' || task.rollback !== undefined || task.sources !== undefined,
+      },
       ...(task.stallMs !== undefined || task.maxMemoryBytes !== undefined
         ? { watch: { watchdog: (this.watchdog ??= new Watchdog()), stallMs: task.stallMs, maxMemoryBytes: task.maxMemoryBytes, heartbeatPath: this.o.paths.heartbeat(task.id) } }
         : {}),
@@ -481,7 +502,14 @@ export class Runner {
       this.emit({ event: 'task_spawned', task: task.id, attempt, pid: proc.pid, proc_start: proc.procStart });
       this.o.journal.flush();
     }
+    void proc.remote?.then((w) => {
+      if (!w || this.procs.get(task.id) !== proc || this.ioError) return;
+      this.emit({ event: 'task_on_worker', task: task.id, attempt, job: w.job, worker: w.worker, pid: w.pid });
+      this.o.journal.flush();
+    });
     const result = await proc.done;
+    if (result.outputsDir !== undefined) this.outputsDirs.set(task.id, result.outputsDir);
+    else this.outputsDirs.delete(task.id);
     if (result.killedHard) {
       this.emit({ event: 'task_killed', task: task.id, attempt });
       this.escalate(task, 'critical', `killed by SIGKILL: the task's processes did not stop within ${task.killGraceMs / 1000}s of SIGTERM`, attempt);

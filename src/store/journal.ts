@@ -100,6 +100,7 @@ const KNOWN_KINDS: Record<RunEventBody['event'], true> = {
   run_finished: true, integration_branch: true, worktree_created: true, worktree_merged: true, worktree_kept: true, worktree_removed: true,
   task_decided: true, tasks_added: true, task_decomposed: true, task_blocked: true,
   approval_requested: true, task_approved: true, task_rejected: true, rollback_skipped: true, task_up_to_date: true,
+  task_on_worker: true,
 };
 
 /** A journal as read: its events, and the lines of kinds this aad does not know (skipped), counted by kind. */

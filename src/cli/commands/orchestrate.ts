@@ -27,6 +27,8 @@ export default defineCommand({
       json: args.json,
       quiet: args.quiet,
       home: args.home,
+      redis: args.redis,
+      queue: args.queue,
       approve: args.approve,
       force: args.force,
     });

@@ -21,6 +21,8 @@ export default defineCommand({
       json: args.json,
       quiet: args.quiet,
       home: args.home,
+      redis: args.redis,
+      queue: args.queue,
     });
   },
 });
