@@ -222,7 +222,7 @@ export class ConsoleReporter {
     const p = this.paint;
     switch (e.event) {
       case 'run_started':
-        return p('bold', `▶ run ${e.run_id}: ${e.tasks.length} task${e.tasks.length === 1 ? '' : 's'}, up to ${e.max_parallel} at once`);
+        return p('bold', `▶ run ${e.run_id}: ${e.tasks.length} task${e.tasks.length === 1 ? '' : 's'}, up to ${e.max_parallel} at once${e.workers ? `, on workers of queue ${e.workers.queue} at ${e.workers.redis}` : ''}`);
       case 'run_claimed':
         return e.purpose === 'resume' ? p('bold', `▶ resuming run${e.failed_only ? ' (failed tasks only)' : ''}`) : undefined;
       case 'task_started':
@@ -279,6 +279,8 @@ export class ConsoleReporter {
         return `${this.prefix(e.task)}${p('red', `rollback failed: ${e.reason}`)}`;
       case 'escalation':
         return e.level === 'critical' ? `${this.prefix(e.task)}${p('red', `critical: ${e.reason}`)}` : undefined;
+      case 'task_on_worker':
+        return `${this.prefix(e.task)}${p('dim', `on worker ${e.worker} (pid ${e.pid})`)}`;
       case 'artifacts_collected':
         return e.files.length > 0 ? `${this.prefix(e.task)}${p('dim', `collected ${e.files.length} output file${e.files.length === 1 ? '' : 's'}`)}` : undefined;
       case 'tasks_reset':

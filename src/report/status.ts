@@ -20,6 +20,8 @@ export interface TaskStatusJson {
   artifacts: string[];
   /** `isolation: worktree`: the task's worktree and branch, once it had one; absent otherwise. */
   worktree?: WorktreeJson;
+  /** `--redis`: the worker (host) and job of its latest attempt that a worker took; absent for a task that ran here. */
+  worker?: { host: string; job: string };
 }
 
 /** An isolated task's worktree in `aad status --json`. */
@@ -125,6 +127,7 @@ function tasksJson(state: RunState): TaskStatusJson[] {
       rollback: t.rollback && t.rollback.state !== 'running' ? { state: t.rollback.state, exit_code: t.rollback.exit_code } : null,
       artifacts: t.artifacts,
       ...(t.worktree ? { worktree: worktreeJson(t.worktree) } : {}),
+      ...(t.worker ? { worker: t.worker } : {}),
     };
   });
 }

@@ -314,8 +314,11 @@ export const spawnTask: Spawner = (req) => {
 function guarded([file, args]: [string, string[]], req: SpawnRequest): [string, string[]] {
   if (!req.guard) return [file, args];
   const secs = (ms: number) => (Math.max(ms, 100) / 1000).toFixed(3);
+  // After SIGTERM it waits for the leader ($$: the task, which exec'd over this shell) to be gone or a zombie, at most the grace, then SIGKILLs what is left.
+  const polls = Math.max(1, Math.ceil(req.killGraceMs / 100));
   const guard =
-    `( while IFS= read -r -t ${secs(req.guard.leaseMs)} -n 1 _ <&3; do :; done; trap '' TERM; kill -TERM 0; sleep ${secs(req.killGraceMs)}; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & ` +
+    `( while IFS= read -r -t ${secs(req.guard.leaseMs)} -n 1 _ <&3; do :; done; trap '' TERM; kill -TERM 0; n=0; ` +
+    `while [ $n -lt ${polls} ]; do s=$(</proc/$$/stat) || break; s=\${s##*) }; [ "\${s%% *}" = Z ] && break; sleep 0.1; n=$((n+1)); done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & ` +
     `exec 3<&-; exec ${file} "$@"`;
   return ['bash', ['-c', guard, 'aad-guard', ...args]];
 }
