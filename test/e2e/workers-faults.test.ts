@@ -1,0 +1,194 @@
+// Faults injected by PID into runs on workers (a real redis-server, real `aad worker` processes), with a lease of
+// 2 s: a worker killed with -9 or stopped (SIGSTOP) past its lease, Redis killed mid-run, the runner killed
+// mid-run. After each: the attempt is recorded lost and retried (or the run stops resumable), no task ran twice
+// at once for longer than the lease, nothing of a task is left alive, the final states and exit codes are right.
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, it } from 'vitest';
+import { processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliResult } from '../helpers/cli.js';
+import { KEY, skipWithoutRedis, startRedis, startWorker, workerReady, type RedisServer, type WorkerProcess } from '../helpers/redis.js';
+import { readProcStat } from '../../src/store/proc.js';
+import type { RunStatusJson } from '../../src/report/status.js';
+
+const LEASE_SEC = 2;
+let shared: RedisServer;
+let root: string;
+
+beforeAll(async () => {
+  if (skipWithoutRedis) return;
+  root = tmpDir('aad-e2e-worker-faults-');
+  shared = await startRedis();
+});
+
+type Event = { event: string; task?: string; attempt?: number; pid?: number; reason?: string; [k: string]: unknown };
+
+async function workspace(name: string, yaml: string, onEnd: (f: () => Promise<void>) => void, opts: { workers?: number; redis?: RedisServer } = {}) {
+  const redis = opts.redis ?? shared;
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const home = path.join(dir, 'home');
+  writePlan(dir, yaml);
+  const env = { AAD_WORKER_KEY: KEY, AAD_WORKER_LEASE_SEC: String(LEASE_SEC), NODE_EXTRA_CA_CERTS: undefined };
+  const ws = {
+    dir,
+    home,
+    workers: [] as WorkerProcess[],
+    aad: (...args: string[]): Promise<CliResult> => runCli([...args, '--home', home], { cwd: dir, env }),
+    start: (...args: string[]) => startCli([...args, '--home', home, '--redis', redis.url, '--queue', name], { cwd: dir, env, timeoutMs: 40_000 }),
+    remote: (...args: string[]) => runCli([...args, '--home', home, '--redis', redis.url, '--queue', name], { cwd: dir, env, timeoutMs: 40_000 }),
+    async status(): Promise<RunStatusJson> {
+      const r = await ws.aad('status', '--json');
+      if (r.code !== 0) throw new Error(`aad status exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout) as RunStatusJson;
+    },
+    events(): Event[] {
+      const runs = fs.readdirSync(path.join(home, 'runs'));
+      return fs.readFileSync(path.join(home, 'runs', runs[0]!, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Event);
+    },
+    /** The task's pid on its worker, once a worker took attempt `attempt`. */
+    remotePid: (task: string, attempt: number) =>
+      waitFor(`${task} attempt ${attempt} on a worker`, () => {
+        try {
+          return ws.events().find((e) => e.event === 'task_on_worker' && e.task === task && e.attempt === attempt)?.pid;
+        } catch {
+          return undefined;
+        }
+      }, 15_000),
+    /** The worker process running the task whose pid is `pid` (its parent). */
+    workerOf(pid: number): WorkerProcess {
+      const ppid = Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]);
+      const w = ws.workers.find((x) => x.pid === ppid);
+      if (!w) throw new Error(`no worker is the parent (${ppid}) of ${pid}`);
+      return w;
+    },
+  };
+  for (let i = 0; i < (opts.workers ?? 2); i++) ws.workers.push(startWorker(redis.url, dir, { args: ['--queue', name] }));
+  onEnd(async () => {
+    for (const w of ws.workers) {
+      w.child.kill('SIGCONT');
+      w.child.kill('SIGKILL');
+    }
+    await Promise.all(ws.workers.map((w) => w.exited));
+  });
+  await Promise.all(ws.workers.map(workerReady));
+  return ws;
+}
+
+/** Attempt 1 runs until killed, ticking into `ticks` (time in ms); attempt 2 and later write a line and succeed. */
+const FIRST_HANGS = `tasks:
+  - id: job
+    retries: 2
+    cmd: 'if [ "$AAD_ATTEMPT" = 1 ]; then while :; do echo "a1 $(date +%s%3N)" >> ticks; echo tick1; sleep 0.1; done; else echo "a$AAD_ATTEMPT start $(date +%s%3N)" >> ticks; echo second; sleep 0.3; fi'
+`;
+
+function ticks(dir: string): { first: number[]; secondStart: number | undefined } {
+  const lines = fs.readFileSync(path.join(dir, 'ticks'), 'utf8').split('\n').filter(Boolean);
+  return {
+    first: lines.filter((l) => l.startsWith('a1 ')).map((l) => Number(l.split(' ')[1])),
+    secondStart: lines.filter((l) => /^a\d+ start /.test(l)).map((l) => Number(l.split(' ')[2]))[0],
+  };
+}
+
+describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
+  it('kill -9 of the worker mid-task: the attempt is recorded "worker <host> lost" and retried on another worker', async ({ expect, onTestFinished }) => {
+    const ws = await workspace('kill9', FIRST_HANGS, onTestFinished);
+    const run = ws.start('run');
+    const pid = await ws.remotePid('job', 1);
+    const victim = ws.workerOf(pid);
+    await waitFor('a tick', () => (fs.existsSync(path.join(ws.dir, 'ticks')) ? true : undefined));
+    victim.child.kill('SIGKILL');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const events = ws.events();
+    const retry = events.find((e) => e.event === 'task_retrying')!;
+    expect(retry.reason).toMatch(/^worker \S+ lost$/);
+    // The guard killed the task's group as soon as its worker's pipe closed.
+    expect(processGone(pid)).toBe(true);
+    const t = ticks(ws.dir);
+    expect(t.secondStart).toBeDefined();
+    expect(Math.max(...t.first)).toBeLessThan(t.secondStart!);
+    const s = await ws.status();
+    expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
+    // The retry's log has the retry's output only.
+    expect(fs.readFileSync(path.join(ws.home, 'runs', s.run_id, 'logs', 'job', '2.log'), 'utf8')).toBe('second\n');
+  });
+
+  it('a worker stopped (SIGSTOP) past its lease: its task is killed by the guard, retried elsewhere, and its late output dropped after SIGCONT', async ({ expect, onTestFinished }) => {
+    const ws = await workspace('sigstop', FIRST_HANGS, onTestFinished);
+    const run = ws.start('run');
+    const pid = await ws.remotePid('job', 1);
+    const victim = ws.workerOf(pid);
+    await waitFor('a tick', () => (fs.existsSync(path.join(ws.dir, 'ticks')) ? true : undefined));
+    victim.child.kill('SIGSTOP');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // Killed by its guard while its worker was stopped: before the retry started, not after.
+    expect(processGone(pid)).toBe(true);
+    const t = ticks(ws.dir);
+    expect(Math.max(...t.first) - t.secondStart!).toBeLessThan(LEASE_SEC * 1000);
+    victim.child.kill('SIGCONT');
+    await waitFor('the continued worker to fence its attempt', () => (/stop \S+:job:1: its lease was lost/.test(victim.output()) ? true : undefined), 10_000);
+    const s = await ws.status();
+    expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
+    expect(ws.events().find((e) => e.event === 'task_retrying')?.reason).toMatch(/^worker \S+ lost$/);
+    expect(fs.readFileSync(path.join(ws.home, 'runs', s.run_id, 'logs', 'job', '2.log'), 'utf8')).toBe('second\n');
+    // The first attempt's log holds only its own ticks.
+    expect(fs.readFileSync(path.join(ws.home, 'runs', s.run_id, 'logs', 'job', '1.log'), 'utf8')).toMatch(/^(tick1\n)+$/);
+  });
+
+  it('Redis killed mid-run: the run stops (exit 1) resumable, the remote task is killed; resume once Redis is back', async ({ expect, onTestFinished }) => {
+    const redis = await startRedis();
+    const ws = await workspace(
+      'redis-down',
+      `tasks:
+  - id: job
+    cmd: 'if [ "$AAD_ATTEMPT" = 1 ]; then sleep 30; else echo resumed; fi'
+`,
+      onTestFinished,
+      { redis, workers: 1 },
+    );
+    const run = ws.start('run');
+    const pid = await ws.remotePid('job', 1);
+    redis.child.kill('SIGKILL');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toContain(`lost the connection to Redis at ${redis.url}`);
+    expect((await ws.status()).state).toBe('interrupted');
+    // The worker could not renew its lease: its task was stopped (fenced).
+    await waitFor('the remote task to be gone', () => (processGone(pid) ? true : undefined), 10_000);
+    await redis.restart();
+    const again = await ws.remote('resume');
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const s = await ws.status();
+    expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
+  });
+
+  it('the runner killed mid-run: resume needs --redis, then has the workers kill what the dead run left before it goes on', async ({ expect, onTestFinished }) => {
+    const ws = await workspace(
+      'runner-dies',
+      `tasks:
+  - id: job
+    cmd: 'if [ "$AAD_ATTEMPT" = 1 ]; then trap "" TERM; sleep 30; else echo resumed; fi'
+    kill_grace_sec: 0.5
+`,
+      onTestFinished,
+      { workers: 1 },
+    );
+    const run = ws.start('run');
+    const pid = await ws.remotePid('job', 1);
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect((await ws.status()).state).toBe('interrupted');
+    const refused = await ws.aad('resume');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/had 1 task\(s\) running on workers \(\S+:job:1\): resume it with --redis/);
+    expect(readProcStat(pid)?.state).not.toBe('Z');
+    const r = await ws.remote('resume');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // Stopped (SIGKILL after its grace: it ignores SIGTERM) before the resume ran it again.
+    expect(processGone(pid)).toBe(true);
+    const s = await ws.status();
+    expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
+    expect(ws.workers[0]!.output()).toMatch(/stop \S+:job:1: its run was resumed elsewhere/);
+  });
+});
