@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(ROOT, 'bin', 'aad.cjs');
 const SCHEMA = readFileSync(join(ROOT, 'schema', 'aad.schema.json'), 'utf8');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const COMMANDS = ['run', 'validate', 'graph', 'list', 'status', 'logs', 'resume', 'orchestrate', 'cancel', 'approve', 'reject', 'runs', 'clean', 'prune', 'schema', 'init', 'completion', 'selfcheck'];
+const COMMANDS = ['run', 'validate', 'graph', 'list', 'status', 'logs', 'resume', 'orchestrate', 'worker', 'cancel', 'approve', 'reject', 'runs', 'clean', 'prune', 'schema', 'init', 'completion', 'selfcheck'];
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[/;
 const STACK = /^ {4}at /m;

@@ -37,6 +37,7 @@ describe('compilePlan: defaults', () => {
       rollbackOnCancel: false,
       rollbackApproval: false,
       maxRollbacks: 3,
+      local: false,
       isolation: 'shared',
       worktreeCopy: [],
       description: undefined,
