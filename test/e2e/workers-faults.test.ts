@@ -191,4 +191,28 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
     expect(ws.workers[0]!.output()).toMatch(/stop \S+:job:1: its run was resumed elsewhere/);
   });
+  it('a worker asked to stop (SIGTERM) lets its task run for its grace, then stops it: "worker <host> shut down", retried elsewhere', async ({ expect, onTestFinished }) => {
+    const ws = await workspace(
+      'sigterm',
+      `tasks:
+  - id: job
+    retries: 1
+    kill_grace_sec: 0.5
+    cmd: 'if [ "$AAD_ATTEMPT" = 1 ]; then sleep 30; else echo second; fi'
+`,
+      onTestFinished,
+    );
+    const run = ws.start('run');
+    const pid = await ws.remotePid('job', 1);
+    const leaving = ws.workerOf(pid);
+    leaving.child.kill('SIGTERM');
+    expect(await leaving.exited).toBe(0);
+    expect(leaving.output()).toContain('SIGTERM: finishing 1 running task(s), taking no more');
+    expect(processGone(pid)).toBe(true);
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(ws.events().find((e) => e.event === 'task_retrying')?.reason).toMatch(/^worker \S+ shut down$/);
+    const s = await ws.status();
+    expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
+  });
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
 import { processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliResult } from '../helpers/cli.js';
-import { KEY, haveUnshare, skipWithoutRedis, startRedis, startWorker, workerReady, type RedisServer, type WorkerProcess } from '../helpers/redis.js';
+import { KEY, haveUnshare, skipWithoutRedis, startRedis, startRedisTls, startWorker, workerReady, type RedisServer, type WorkerProcess } from '../helpers/redis.js';
 import type { RunStatusJson } from '../../src/report/status.js';
 
 let redis: RedisServer;
@@ -211,5 +211,34 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
     expect(w.code).toBe(2);
     expect(w.stderr).toContain('AAD_WORKER_KEY is not set');
     expect(fs.existsSync(path.join(ws.dir, 'ran'))).toBe(false);
+  });
+  it('works over TLS (rediss://) with an ACL user and password, the password never printed nor recorded', async ({ expect, onTestFinished }) => {
+    const password = 'tls-pass-7788';
+    const tls = await startRedisTls(password);
+    const dir = path.join(root, 'tls');
+    fs.mkdirSync(dir, { recursive: true });
+    const home = path.join(dir, 'home');
+    writePlan(dir, 'tasks:\n  - id: t\n    cmd: echo over tls\n  - id: u\n    depends_on: [t]\n    cmd: echo and back\n');
+    const w = startWorker(tls.url, dir, { env: { NODE_EXTRA_CA_CERTS: tls.ca } });
+    onTestFinished(async () => {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    });
+    await workerReady(w);
+    const r = await runCli(['run', '--redis', tls.url, '--home', home], { cwd: dir, env: { AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: tls.ca } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/t +│ over tls/);
+    const shown = tls.url.replace(password, '***');
+    expect(r.stdout).toContain(`at ${shown}`);
+    expect(w.output()).toContain(`at ${shown}`);
+    const runDir = path.join(home, 'runs', fs.readdirSync(path.join(home, 'runs'))[0]!);
+    const everything = [r.stdout, r.stderr, w.output(), ...fs.readdirSync(runDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(runDir, f)).isFile()).map((f) => fs.readFileSync(path.join(runDir, f), 'utf8'))].join('\n');
+    expect(everything).toContain(shown);
+    expect(everything).not.toContain(password);
+    // Without the CA, TLS verification fails before the run starts.
+    const untrusted = await runCli(['run', '--redis', tls.url, '--home', home], { cwd: dir, env: { AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined } });
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.stderr).toContain(`cannot use Redis at ${shown}`);
+    expect(untrusted.stderr).not.toContain(password);
   });
 });

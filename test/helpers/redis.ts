@@ -1,7 +1,8 @@
 // A real redis-server (Debian's package; .ci/run installs it) for the worker tests, on a unix socket in a temp
 // folder, no TCP port, no persistence; and `aad worker` processes. Everything started here is killed by PID
 // after the test file. Outside CI, a machine without redis-server skips these tests; in CI it fails them.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll } from 'vitest';
@@ -65,4 +66,37 @@ export function startWorker(url: string, workdir: string, opts: { key?: string; 
 /** Waits until the worker says it is ready (its first line). */
 export function workerReady(w: WorkerProcess): Promise<true> {
   return waitFor('the worker to start', () => (w.output().includes('aad worker on') ? true : undefined), 15_000, 20);
+}
+
+/** A TLS-only redis-server on 127.0.0.1 with an ACL user `aad` (password `password`), its certificate signed by a test CA (`ca`: give it as NODE_EXTRA_CA_CERTS). */
+export async function startRedisTls(password: string): Promise<{ url: string; ca: string; child: ChildProcess }> {
+  const dir = tmpDir('aad-redis-tls-');
+  const f = (n: string) => path.join(dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=aad test CA');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'srv.key', '-out', 'srv.csr', '-subj', '/CN=localhost');
+  fs.writeFileSync(f('ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', 'srv.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'srv.crt', '-days', '1', '-extfile', 'ext');
+  const port = await new Promise<number>((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const child = spawn(
+    'redis-server',
+    ['--port', '0', '--bind', '127.0.0.1', '--tls-port', String(port), '--tls-cert-file', f('srv.crt'), '--tls-key-file', f('srv.key'), '--tls-ca-cert-file', f('ca.crt'), '--tls-auth-clients', 'no',
+      '--save', '', '--appendonly', 'no', '--dir', dir, '--user', 'default', 'off', '--user', 'aad', 'on', `>${password}`, '~*', '&*', '+@all'],
+    { stdio: 'ignore' },
+  );
+  started.push(child);
+  await waitFor('redis-server (TLS) to listen', () =>
+    new Promise<true | undefined>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(undefined));
+    }), 10_000, 50);
+  return { url: `rediss://aad:${password}@localhost:${port}`, ca: f('ca.crt'), child };
 }
