@@ -2,11 +2,12 @@
 // codes, outputs and outcome files as a local run; signatures; cancel and timeouts enforced on the worker;
 // what is refused before a run starts. One worker runs under `unshare -n`: it shares nothing with the runner but
 // the Redis socket and the checkout.
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
-import { processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliResult } from '../helpers/cli.js';
+import { cleanEnv, distMain, processGone, runCli, startCli, tmpDir, waitFor, writePlan, type CliResult } from '../helpers/cli.js';
 import { KEY, haveUnshare, skipWithoutRedis, startRedis, startRedisTls, startWorker, workerReady, type RedisServer, type WorkerProcess } from '../helpers/redis.js';
 import type { RunStatusJson } from '../../src/report/status.js';
 
@@ -212,6 +213,47 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
     expect(w.stderr).toContain('AAD_WORKER_KEY is not set');
     expect(fs.existsSync(path.join(ws.dir, 'ran'))).toBe(false);
   });
+  it('a runner that reads slowly pauses the task on its worker (Redis holds a bounded window), then gets every byte', async ({ expect, onTestFinished }) => {
+    const MB = 120;
+    const ws = await workspace('slow-reader', `tasks:\n  - id: big\n    cmd: 'head -c ${MB * 1048576} /dev/zero | tr "\\\\0" x; touch finished'\n`, onTestFinished, 1);
+    const runner = spawn(process.execPath, [distMain, 'run', '--redis', redis.url, '--queue', ws.queue, '--home', ws.home], {
+      cwd: ws.dir,
+      env: cleanEnv({ AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined }),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    // Nobody reads the runner's console: it stops reading the stream, and the worker stops reading the task.
+    runner.stdout!.pause();
+    const exited = new Promise<number | null>((r) => runner.once('close', (code) => r(code)));
+    await waitFor('the task to start', () => (fs.existsSync(path.join(ws.home, 'runs')) && fs.readdirSync(path.join(ws.home, 'runs')).length > 0 && ws.events(fs.readdirSync(path.join(ws.home, 'runs'))[0]!).some((e) => e.event === 'task_on_worker') ? true : undefined));
+    await new Promise((r) => setTimeout(r, 2500));
+    const used = Number(/used_memory:(\d+)/.exec(execFileSync('redis-cli', ['-s', redis.socket, 'info', 'memory'], { encoding: 'utf8' }))![1]);
+    expect(fs.existsSync(path.join(ws.dir, 'finished'))).toBe(false);
+    expect(used / 1048576).toBeLessThan(MB / 2);
+    runner.stdout!.resume();
+    runner.stdout!.on('data', () => {});
+    expect(await exited).toBe(0);
+    const s = await ws.status();
+    expect(fs.statSync(path.join(ws.home, 'runs', s.run_id, 'logs', 'big', '1.log')).size).toBe(MB * 1048576);
+    expect(fs.existsSync(path.join(ws.dir, 'finished'))).toBe(true);
+  });
+
+  it('runs examples/matrix.yaml on workers: the tests there, their outputs sent back, the local: true report here', async ({ expect, onTestFinished }) => {
+    const ws = await workspace('matrix', 'tasks:\n  - id: unused\n    cmd: "true"\n', onTestFinished);
+    const plan = path.resolve('examples', 'matrix.yaml');
+    const r = await ws.remote('run', plan, '--workdir', ws.dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const s = await ws.status();
+    expect(s.tasks.map((t) => [t.id, t.state, t.worker === undefined ? 'here' : 'worker'])).toEqual([
+      ['test-node20', 'succeeded', 'worker'],
+      ['test-node22', 'succeeded', 'worker'],
+      ['test-bookworm', 'succeeded', 'worker'],
+      ['report', 'succeeded', 'here'],
+    ]);
+    const sent = fs.readFileSync(path.join(ws.home, 'runs', s.run_id, 'artifacts', 'test-node22', 'results', 'node22.txt'), 'utf8');
+    expect(sent).toMatch(/^node22: ok on \S+\n$/);
+    expect(sent).not.toContain('this machine');
+  });
+
   it('works over TLS (rediss://) with an ACL user and password, the password never printed nor recorded', async ({ expect, onTestFinished }) => {
     const password = 'tls-pass-7788';
     const tls = await startRedisTls(password);

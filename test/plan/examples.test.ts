@@ -80,7 +80,7 @@ async function runExample(name: string): Promise<{ code: number | null; ms: numb
 describe('examples/', () => {
   it('holds at least 6 plans', () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
-    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml', 'fan-out.yaml', 'deploy-gate.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['hello.yaml', 'parallel.yaml', 'flaky.yaml', 'timeout.yaml', 'artifacts.yaml', 'rollback.yaml', 'agents.yaml', 'fan-out.yaml', 'deploy-gate.yaml', 'matrix.yaml']));
   });
 
   it.each(files)('%s starts with the schema modeline, pointing at the schema', (name) => {
@@ -101,6 +101,15 @@ describe('examples/: what each one shows', () => {
     expect(plan.waves).toHaveLength(3);
     expect(plan.waves.every((w) => w.length === 1)).toBe(true);
     expect(plan.tasks.every((t) => (t.cmd.kind === 'argv' ? t.cmd.argv[0] : t.cmd.script.split(' ')[0]) === 'echo')).toBe(true);
+  });
+
+  it('matrix.yaml runs 3 tests in parallel (their outputs collected), then a local: true report', async () => {
+    const plan = load('matrix.yaml');
+    expect(plan.waves.map((w) => w.length)).toEqual([3, 1]);
+    expect(plan.byId.get('report')!.local).toBe(true);
+    const r = await runExample('matrix.yaml');
+    expect(r.code, r.output).toBe(0);
+    expect(r.tasks.get('test-node22')!.artifacts).toEqual(['results/node22.txt']);
   });
 
   it('parallel.yaml has waves of 1, 3 and 1 tasks', () => {
