@@ -440,6 +440,8 @@ describe('describeFailure', () => {
     { timeoutMs: 20_040, x: { timedOut: true }, want: 'timeout after 20s' },
     { timeoutMs: 250, x: { timedOut: true }, want: 'timeout after 0.25s' },
     { timeoutMs: undefined, x: { timedOut: true, durationMs: 4000 }, want: 'timeout after 4s' },
+    { timeoutMs: undefined, x: { remote: 'worker build-3 lost' }, want: 'worker build-3 lost' },
+    { timeoutMs: undefined, x: { remote: 'rejected by worker build-3: bad signature', exitCode: 0 }, want: 'rejected by worker build-3: bad signature' },
   ])('$want', ({ timeoutMs, x, want }) => {
     expect(describeFailure({ timeoutMs }, r(x))).toBe(want);
   });
