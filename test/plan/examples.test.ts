@@ -57,6 +57,7 @@ interface TaskStatus {
   state: string;
   attempts: number;
   reason: string | null;
+  artifacts: string[];
   rollback: { state: string; exit_code: number | null } | null;
 }
 
