@@ -237,7 +237,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       await send(r, ['t', 'end', 'd', JSON.stringify(end)]);
     } finally {
       running.delete(p.job);
-      await redis.set(k.lease(p.job), 'done', 'PX', 60_000).catch(() => {});
+      await redis.set(k.lease(p.job), 'done', 'PX', 3600_000).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     }
   };

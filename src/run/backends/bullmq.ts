@@ -44,6 +44,14 @@ interface Attempt {
   worker?: string;
   deadline?: number;
   asked?: 'stop' | 'kill';
+  /** The job is in the queue (its add was answered). */
+  added: boolean;
+  /** When BullMQ was last asked about the job while no worker had said it took it. */
+  lastAsked: number;
+  /** BullMQ no longer has the job, and no worker said it took it (seen once: a second time, the attempt is lost). */
+  gone: boolean;
+  /** Its worker said the attempt ended (its lease is `done`): only the stream's `end` is awaited. */
+  workerDone: boolean;
   ioError?: IoError;
   outputsDir?: string;
   resolve: (d: AttemptDone) => void;
@@ -52,6 +60,11 @@ interface Attempt {
 
 /** How often the runner looks at its attempts' leases, deadlines and Redis itself. */
 const MONITOR_MS = 250;
+/** Entries read from the stream at once. */
+const READ_COUNT = 256;
+/** How often BullMQ is asked about a job no worker said it took, and for how many jobs at most per round. */
+const JOB_CHECK_MS = 2000;
+const JOB_CHECKS_PER_ROUND = 50;
 /** After this long in the queue, an attempt says it waits for a worker. */
 const WAITING_NOTE_MS = 5000;
 
@@ -68,6 +81,8 @@ export class RemoteWorkers {
   /** The console is congested: reading stops (workers then pause their tasks' output) until it drains. */
   private drained: Promise<void> | undefined;
   private readonly host = hostname();
+  /** The last read of the stream found it drained (fewer entries than asked for): what the workers said is all read. */
+  private caughtUp = true;
 
   private constructor(
     readonly target: RedisTarget,
@@ -140,7 +155,7 @@ export class RemoteWorkers {
     const done = new Promise<AttemptDone>((r) => (resolve = r));
     let onStart!: Attempt['onStart'];
     const remote = new Promise<{ job: string; worker: string; pid: number } | undefined>((r) => (onStart = r));
-    const a: Attempt = { job, req, task: t.id, attempt: t.attempt, fd, queuedAt: Date.now(), waitingNoted: false, resolve, onStart };
+    const a: Attempt = { job, req, task: t.id, attempt: t.attempt, fd, queuedAt: Date.now(), waitingNoted: false, resolve, onStart, added: false, lastAsked: Date.now(), gone: false, workerDone: false };
     this.attempts.set(job, a);
     const env: Record<string, string> = { ...t.env };
     for (const k of ['AAD_RUN_ID', 'AAD_TASK_ID', 'AAD_ATTEMPT']) if (req.env[k] !== undefined) env[k] = req.env[k]!;
@@ -163,7 +178,7 @@ export class RemoteWorkers {
       leaseMs: this.leaseMs,
       from: this.host,
     };
-    this.bull.add(t.id, sign(payload, this.key), { jobId: job, attempts: 1, removeOnComplete: true, removeOnFail: true }).catch((err: unknown) => {
+    this.bull.add(t.id, sign(payload, this.key), { jobId: job, attempts: 1, removeOnComplete: true, removeOnFail: true }).then(() => (a.added = true), (err: unknown) => {
       this.finish(a, { spawnError: `cannot queue the job on ${this.target.shown}: ${(err as Error).message}` });
     });
     return {
@@ -210,12 +225,13 @@ export class RemoteWorkers {
       if (this.drained) await this.drained;
       let res: [Buffer, [Buffer, Buffer[]][]][] | null;
       try {
-        res = (await this.reader!.xreadBuffer('COUNT', 256, 'BLOCK', 500, 'STREAMS', stream, last)) as typeof res;
+        res = (await this.reader!.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', 500, 'STREAMS', stream, last)) as typeof res;
       } catch {
         if (this.closed) return;
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
+      this.caughtUp = !res || res.every(([, entries]) => entries.length < READ_COUNT);
       if (!res) continue;
       for (const [, entries] of res) {
         for (const [id, fields] of entries) {
@@ -350,11 +366,26 @@ export class RemoteWorkers {
       return;
     }
     if (this.downSince !== undefined) return;
-    const started = [...this.attempts.values()].filter((a) => a.startedAt !== undefined);
+    // While the console holds the stream back, what the workers said is not read yet: nothing is judged lost meanwhile.
+    if (this.drained) return;
+    const started = [...this.attempts.values()].filter((a) => a.startedAt !== undefined && !a.workerDone);
+    let asked = 0;
     for (const a of this.attempts.values()) {
-      if (a.startedAt === undefined && !a.waitingNoted && now - a.queuedAt > WAITING_NOTE_MS) {
+      if (a.startedAt !== undefined) continue;
+      if (!a.waitingNoted && now - a.queuedAt > WAITING_NOTE_MS) {
         a.waitingNoted = true;
         this.run?.notice(`${a.task}: waiting for a worker on queue ${this.queue} at ${this.target.shown} (start one with \`aad worker --redis …\`)`);
+      }
+      // A job BullMQ no longer holds that no worker said it took (its worker died taking it; BullMQ failed it as stalled).
+      if (a.added && now - a.lastAsked > JOB_CHECK_MS && asked < JOB_CHECKS_PER_ROUND) {
+        asked++;
+        a.lastAsked = now;
+        void this.bull.getJobState(a.job).then((state) => {
+          if (a.startedAt !== undefined || this.attempts.get(a.job) !== a || this.drained || !this.caughtUp) return;
+          const gone = state === 'unknown' || state === 'completed' || state === 'failed';
+          if (gone && a.gone) this.finish(a, { remote: 'lost: no worker took the job to the end (its worker died taking it?)' });
+          a.gone = gone;
+        }, () => {});
       }
     }
     if (started.length === 0) return;
@@ -367,7 +398,8 @@ export class RemoteWorkers {
     const at = Date.now();
     started.forEach((a, i) => {
       if (this.attempts.get(a.job) !== a) return;
-      if (held[i] === null) {
+      if (held[i] === 'done') a.workerDone = true;
+      else if (held[i] === null) {
         // Fencing: if the worker is alive after all, it stops the task (and its late output is dropped here).
         void this.tell(a.job, 'kill');
         this.finish(a, { remote: `worker ${a.worker ?? 'unknown'} lost` });
