@@ -170,6 +170,10 @@ export function statusText(state: RunState, live: RunStateName, paint: Paint, no
     if (leftovers) {
       notes.push(`${leftovers} of its task processes ${leftovers === 1 ? 'is' : 'are'} still alive: \`aad cancel ${state.runId}\` or \`aad resume ${state.runId}\` stops them.`);
     }
+    const remote = state.order.map((id) => state.tasks.get(id)!).filter((t) => t.state === 'running' && t.worker !== null);
+    if (remote.length > 0) {
+      notes.push(`${remote.map((t) => `${t.id} (on ${t.worker!.host})`).join(', ')} ran on workers: \`aad resume ${state.runId} --redis URL\` has them stopped first.`);
+    }
     lines.splice(3, 0, ...notes.map((n) => paint('yellow', n)));
   }
   // Children are listed under their parent, indented by their depth.

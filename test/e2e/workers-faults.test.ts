@@ -179,6 +179,7 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     run.child.kill('SIGKILL');
     await run.done;
     expect((await ws.status()).state).toBe('interrupted');
+    expect((await ws.aad('status')).stdout).toMatch(/job \(on \S+\) ran on workers: `aad resume \S+ --redis URL` has them stopped first/);
     const refused = await ws.aad('resume');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/had 1 task\(s\) running on workers \(\S+:job:1\): resume it with --redis/);
