@@ -110,12 +110,11 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       if (r.fenced || Date.now() - r.lastTry < r.p.leaseMs / 4) continue;
       r.lastTry = Date.now();
       try {
-        const replies = (await redis
-          .multi()
-          .set(k.lease(r.p.job), host, 'PX', r.p.leaseMs, 'XX')
-          .get(k.stop(r.p.job))
-          .get(k.session(r.p.run))
-          .exec()) as [Error | null, unknown][] | null;
+        // A Redis that does not answer within a quarter of the lease counts as unreachable (commands wait for it otherwise).
+        const replies = (await withTimeout(
+          redis.multi().set(k.lease(r.p.job), host, 'PX', r.p.leaseMs, 'XX').get(k.stop(r.p.job)).get(k.session(r.p.run)).exec(),
+          r.p.leaseMs / 4,
+        )) as [Error | null, unknown][] | null;
         if (!replies || replies.some(([err]) => err)) throw new Error('renewal failed');
         const [lease, stop, session] = replies.map(([, v]) => v);
         if (lease !== 'OK') fence(r, 'its lease was lost (the runner gave the attempt up)', true);
@@ -296,7 +295,9 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
     let stopping = false;
     const shutdown = (sig: NodeJS.Signals) => {
       if (stopping) {
+        // A second signal: the tasks are killed now, and the worker ends even if Redis does not answer.
         for (const r of running.values()) r.proc?.kill();
+        setTimeout(() => process.exit(1), 1000).unref();
         return;
       }
       stopping = true;
@@ -333,4 +334,13 @@ function readOutcome(file: string): { outcome: string } | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `p`, or a rejection after `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
