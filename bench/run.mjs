@@ -5,7 +5,9 @@
 //             children (a planner adding 10,000 dynamic child tasks vs the same tasks in the plan file; 1,000 with --quick),
 //             watchdog (stall_timeout_sec / max_memory_mb through aad run: the sampler's CPU with 200 watched sleeps
 //             against the same plan unwatched, and how soon a stall and a memory excess stop the attempt; 50 with --quick),
-//             incremental (the up-to-date check of `sources` matching 10,000 files, 100 MB: nothing changed, everything changed vs sha256sum)
+//             incremental (the up-to-date check of `sources` matching 10,000 files, 100 MB: nothing changed, everything changed vs sha256sum),
+//             workers (aad run --redis on aad workers and a redis-server it starts on a unix socket: a 200-task layered DAG
+//             vs local, per-hop time of a 100-task chain, 100 MiB of output from one task, a worker killed mid-attempt)
 //   --json   all figures as one JSON object on stdout; tables and progress go to stderr
 //   --quick  fewer rounds and smaller sizes: a smoke test (< 2 min)
 // Every comparison runs in this one process, alternating its contenders over several rounds after a
@@ -26,6 +28,7 @@ const SECTIONS = {
   children: () => import('./section-children.mjs'),
   watchdog: () => import('./section-watchdog.mjs'),
   incremental: () => import('./section-incremental.mjs'),
+  workers: () => import('./section-workers.mjs'),
 };
 
 function parseArgs(argv) {
