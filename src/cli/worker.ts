@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { printErr, printOut } from '../report/print.js';
 import { openRedis } from '../run/backends/bullmq.js';
 import { redisLibs } from '../run/backends/libs.js';
+import { GroupGuard } from '../run/backends/guard.js';
 import {
   BULL_PREFIX, FILE_PIECE, MAX_SENT_OUTPUTS, STREAM_HIGH, STREAM_LOW, keys, parseRedisUrl, queueName, verify, workerKey,
   type EndReport, type JobPayload,
@@ -41,6 +42,8 @@ interface Running {
   shutDown: boolean;
 }
 
+/** The largest stream entry of a task's output. */
+const OUT_ENTRY = 256 * 1024;
 /** A worker pauses a task's output while this many of its bytes are on their way to Redis. */
 const IN_FLIGHT_HIGH = 8 * 1024 * 1024;
 
@@ -70,6 +73,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
   sub.on('error', () => {});
   const scratch = mkdtempSync(path.join(tmpdir(), 'aad-worker-'));
   const running = new Map<string, Running>();
+  const guard = new GroupGuard((m) => say(m));
   let watchdog: Watchdog | undefined;
   const say = (line: string) => printOut(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
@@ -121,7 +125,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         else if (session !== r.p.session) fence(r, 'its run was resumed elsewhere');
         else {
           r.lastRenew = Date.now();
-          r.proc?.tick?.();
+          guard.tick();
           if (stop === 'kill') r.proc?.kill();
           else if (stop === 'stop') r.proc?.stop();
         }
@@ -181,6 +185,21 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
           go();
         }
       };
+      const gathered = { buf: Buffer.allocUnsafe(OUT_ENTRY), used: 0, scheduled: false };
+      const sendOut = (data: Buffer) => {
+        r.inFlight += data.length;
+        void send(r, ['t', 'out', 'd', data]).then(() => {
+          r.inFlight -= data.length;
+          maybeResume();
+        });
+      };
+      const flushOut = () => {
+        gathered.scheduled = false;
+        if (gathered.used === 0 || r.fenced) return;
+        sendOut(gathered.buf.subarray(0, gathered.used));
+        gathered.buf = Buffer.allocUnsafe(OUT_ENTRY);
+        gathered.used = 0;
+      };
       const proc = spawnTask({
         cmd: p.cmd,
         cwd,
@@ -191,19 +210,24 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         killGraceMs: p.killGraceMs,
         secrets: p.secrets,
         ids: { runId: p.run, taskId: p.task },
-        guard: { leaseMs: Math.round(p.leaseMs * 0.9) },
         ...(p.stallMs !== undefined || p.maxMemoryBytes !== undefined
           ? { watch: { watchdog: (watchdog ??= new Watchdog()), stallMs: p.stallMs, maxMemoryBytes: p.maxMemoryBytes, heartbeatPath: path.join(dir, 'heartbeat') } }
           : {}),
         onOutput: (chunk) => {
           if (r.fenced) return true;
-          const copy = Buffer.from(chunk);
-          r.inFlight += copy.length;
-          void send(r, ['t', 'out', 'd', copy]).then(() => {
-            r.inFlight -= copy.length;
-            maybeResume();
-          });
-          r.sinceCheck += copy.length;
+          // Gathered into entries of up to OUT_ENTRY bytes (fewer, larger stream entries: ~1.5× the throughput
+          // of one per 64 KiB pipe read), sent at once when full, else on the next turn of the event loop.
+          if (chunk.length > OUT_ENTRY - gathered.used) flushOut();
+          if (chunk.length >= OUT_ENTRY) sendOut(Buffer.from(chunk));
+          else {
+            chunk.copy(gathered.buf, gathered.used);
+            gathered.used += chunk.length;
+            if (!gathered.scheduled) {
+              gathered.scheduled = true;
+              setImmediate(flushOut);
+            }
+          }
+          r.sinceCheck += chunk.length;
           if (r.sinceCheck >= 1024 * 1024 && !paused) {
             r.sinceCheck = 0;
             void checkStream();
@@ -216,8 +240,12 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         },
       });
       r.proc = proc;
+      // Stopped by the guard a little before its lease runs out if this worker stops renewing it.
+      if (proc.pid !== undefined) guard.add(proc.pid, p.leaseMs * 0.9, p.killGraceMs);
       await send(r, ['t', 'start', 'w', host, 'pid', String(proc.pid ?? 0)]);
       const result = await proc.done;
+      if (proc.pid !== undefined) guard.remove(proc.pid);
+      flushOut();
       if (r.fenced) return;
       if (p.outputs.length > 0) await sendOutputs(r, cwd, dir);
       const shutDown = r.shutDown && result.stopped;
@@ -316,6 +344,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         await sub.quit().catch(() => {});
         await redis.quit().catch(() => {});
         rmSync(scratch, { recursive: true, force: true });
+        guard.close();
         resolve(0);
       });
     };

@@ -33,12 +33,6 @@ export interface SpawnRequest {
   ids?: { runId: string; taskId: string };
   /** Watchdogs (`stall_timeout_sec`, `max_memory_mb`): the run's sampler and this attempt's limits. */
   watch?: { watchdog: Watchdog; stallMs?: number; maxMemoryBytes?: number; heartbeatPath: string };
-  /**
-   * A worker's attempt (run/backends): the task runs under a small bash guard in its own group that kills the
-   * group (SIGTERM, SIGKILL after the grace) when the worker's pipe to it closes (the worker died) or when no
-   * `tick()` came for `leaseMs` (the worker is stopped or cut off: fenced). Needs `onOutput` (a pipe).
-   */
-  guard?: { leaseMs: number };
   /** Told of the task before it is spawned (the remote backend sends it to a worker); the local backend ignores it. */
   task?: TaskRef;
 }
@@ -66,8 +60,6 @@ export interface TaskProcess {
   stop(): void;
   /** SIGKILL to the group now (a second Ctrl-C). */
   kill(): void;
-  /** With `guard`: the worker still holds its lease (the guard waits `leaseMs` for the next one). */
-  tick?(): void;
   /** Where the attempt runs when not here (a worker), once known; the remote backend sets it. */
   remote?: Promise<{ job: string; worker: string; pid: number } | undefined>;
 }
@@ -104,23 +96,20 @@ export const spawnTask: Spawner = (req) => {
   if (cwdProblem) return failedAtOnce(cwdProblem, started, noteAndClose(fd, req.logPath, `aad: ${maskText(cwdProblem, req.secrets)}\n`));
   const resolved = direct || req.cmd.kind === 'shell' ? undefined : resolveProgram(req.cmd.argv[0]!, req.env.PATH ?? '', req.cwd);
   if (resolved && !resolved.ok) return failedAtOnce(resolved.reason, started, noteAndClose(fd, req.logPath, `aad: spawn failed: ${maskText(resolved.reason, req.secrets)}\n`));
-  const [file, args] = guarded(commandLine(req.cmd, !direct, resolved?.path), req);
+  const [file, args] = commandLine(req.cmd, !direct, resolved?.path);
   let child: ChildProcess;
   try {
     child = spawn(file, args, {
       cwd: req.cwd,
       env: req.env,
       detached: true,
-      stdio: direct ? ['ignore', fd, fd] : req.guard ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+      stdio: direct ? ['ignore', fd, fd] : ['ignore', 'pipe', 'pipe'],
     });
   } catch (err) {
     const reason = checkCwd(req.cwd);
     return failedAtOnce(reason ?? (err as Error).message, started, noteAndClose(fd, req.logPath, reason && `aad: ${maskText(reason, req.secrets)}\n`));
   }
   const pid = child.pid;
-  const guardPipe = req.guard ? (child.stdio[3] as import('node:stream').Writable | null) : null;
-  // The guard's pipe breaks when the task's group is gone: nothing to report.
-  guardPipe?.on('error', () => {});
 
   let timedOut = false;
   let stopped = false;
@@ -301,27 +290,8 @@ export const spawnTask: Spawner = (req) => {
       if (pid !== undefined) signalGroup(pid, 'SIGKILL');
       signalAll(escaped(), 'SIGKILL');
     },
-    ...(guardPipe ? { tick: () => void guardPipe.write('.') } : {}),
   };
 };
-
-/**
- * The guard of a worker's attempt, in bash (for `read -t`), in the task's group: a subshell reads one byte per
- * tick from fd 3 (the worker's pipe); on EOF (the worker died) or no tick for the lease (it is stopped or cut
- * off), it ignores SIGTERM itself, sends it to the group, and SIGKILL after the grace. It dies with the group's
- * usual SIGTERM once the task ends. The task itself runs under /bin/sh as it would locally, without fd 3.
- */
-function guarded([file, args]: [string, string[]], req: SpawnRequest): [string, string[]] {
-  if (!req.guard) return [file, args];
-  const secs = (ms: number) => (Math.max(ms, 100) / 1000).toFixed(3);
-  // After SIGTERM it waits for the leader ($$: the task, which exec'd over this shell) to be gone or a zombie, at most the grace, then SIGKILLs what is left.
-  const polls = Math.max(1, Math.ceil(req.killGraceMs / 100));
-  const guard =
-    `( while IFS= read -r -t ${secs(req.guard.leaseMs)} -n 1 _ <&3; do :; done; trap '' TERM; kill -TERM 0; n=0; ` +
-    `while [ $n -lt ${polls} ]; do s=$(</proc/$$/stat) || break; s=\${s##*) }; [ "\${s%% *}" = Z ] && break; sleep 0.1; n=$((n+1)); done; kill -KILL 0 ) </dev/null >/dev/null 2>&1 & ` +
-    `exec 3<&-; exec ${file} "$@"`;
-  return ['bash', ['-c', guard, 'aad-guard', ...args]];
-}
 
 /**
  * The program and arguments for a command. Read through a pipe, stderr is merged into stdout at the

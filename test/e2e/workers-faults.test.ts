@@ -118,7 +118,12 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     const run = ws.start('run');
     const pid = await ws.remotePid('job', 1);
     const victim = ws.workerOf(pid);
-    await waitFor('a tick', () => (fs.existsSync(path.join(ws.dir, 'ticks')) ? true : undefined));
+    // Some of its output has reached the runner's log.
+    await waitFor('a tick in the log', () => {
+      const runs = fs.readdirSync(path.join(ws.home, 'runs'));
+      const log = path.join(ws.home, 'runs', runs[0]!, 'logs', 'job', '1.log');
+      return fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('tick1') ? true : undefined;
+    });
     victim.child.kill('SIGSTOP');
     const r = await run.done;
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -61,7 +61,7 @@ interface Attempt {
 /** How often the runner looks at its attempts' leases, deadlines and Redis itself. */
 const MONITOR_MS = 250;
 /** Entries read from the stream at once. */
-const READ_COUNT = 256;
+const READ_COUNT = 64;
 /** How often BullMQ is asked about a job no worker said it took, and for how many jobs at most per round. */
 const JOB_CHECK_MS = 2000;
 const JOB_CHECKS_PER_ROUND = 50;

@@ -26,9 +26,12 @@ export const BULL_PREFIX = 'aad';
 export const DEFAULT_LEASE_MS = 10_000;
 /** Outputs of a remote task larger than this stay on the worker. */
 export const MAX_SENT_OUTPUTS = 100 * 1024 * 1024;
-/** A worker pauses a task's output while the run's stream holds more entries than this (the runner is slow). */
-export const STREAM_HIGH = 512;
-export const STREAM_LOW = 128;
+/**
+ * A worker pauses a task's output while the run's stream holds more entries than this (the runner reads slowly),
+ * until it is down to STREAM_LOW. An output entry holds up to 256 KiB: at most ~32 MiB wait in Redis per run.
+ */
+export const STREAM_HIGH = 128;
+export const STREAM_LOW = 32;
 /** The largest piece of an output file in one stream entry. */
 export const FILE_PIECE = 1024 * 1024;
 
