@@ -281,7 +281,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       rmSync(kept, { recursive: true, force: true });
       mkdirSync(path.dirname(kept), { recursive: true });
       renameSync(dest, kept);
-      await send(r, ['t', 'note', 'd', `outputs of ${(total / 1048576).toFixed(1)} MB are over 100 MB: kept on worker ${host} in ${kept}`]);
+      await send(r, ['t', 'note', 'kind', 'outputs', 'd', `outputs of ${(total / 1048576).toFixed(1)} MB are over the 100 MB sent back: kept on worker ${host} in ${kept}`]);
       return;
     }
     for (const w of c.warnings) await send(r, ['t', 'note', 'd', w]);

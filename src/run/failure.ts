@@ -95,6 +95,13 @@ export function realFailureEffects(opts: { spawn: Spawner; secrets: readonly str
 
     async collect(runner, task) {
       if (task.outputs.length === 0) return;
+      const kept = runner.outputsNote(task);
+      if (kept !== undefined) {
+        // Its worker kept them (over 100 MB): said, not collected.
+        runner.emit({ event: 'artifacts_collected', task: task.id, files: [], warnings: [kept] });
+        notice(`${task.id}: ${kept}`);
+        return;
+      }
       const { collectOutputs } = await import('./artifacts.js');
       const copyTo = opts.artifactsDir === undefined ? undefined : absoluteFrom(absoluteFrom(opts.workdir, opts.artifactsDir), fileName(task.id));
       try {

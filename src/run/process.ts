@@ -71,6 +71,8 @@ export type AttemptDone = AttemptResult & {
   ioError?: IoError;
   /** A remote attempt's outputs, sent back by its worker: collect them from here rather than from the task's cwd. */
   outputsDir?: string;
+  /** A remote attempt's outputs that stayed on its worker (too large to send): where they are. */
+  outputsNote?: string;
 };
 
 /** The spawner the runner uses; tests may pass another. */

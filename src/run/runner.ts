@@ -107,7 +107,7 @@ export class Runner {
   /** The one sampler of the run's watchdogs (`stall_timeout_sec`, `max_memory_mb`), made when a task needs it. */
   private watchdog: Watchdog | undefined;
   /** Tasks whose last attempt ran on a worker: the folder (in the run directory) their outputs were sent to. */
-  private readonly outputsDirs = new Map<string, string>();
+  private readonly outputsDirs = new Map<string, { dir: string; note?: string }>();
 
   constructor(private readonly o: RunnerOptions) {
     this.plan = o.plan;
@@ -389,7 +389,12 @@ export class Runner {
 
   /** Where the task's `outputs` are collected from: the folder its worker sent them to, when it ran on one; else its cwd. */
   outputsFrom(task: Task): string {
-    return this.outputsDirs.get(task.id) ?? this.cwdOf(task);
+    return this.outputsDirs.get(task.id)?.dir ?? this.cwdOf(task);
+  }
+
+  /** Why the task's outputs are not here, when its worker kept them (too large to send). */
+  outputsNote(task: Task): string | undefined {
+    return this.outputsDirs.get(task.id)?.note;
   }
 
   /** Stops the run for aad's own failure (Redis lost): as for a refused write, the run stays resumable. */
@@ -508,7 +513,7 @@ export class Runner {
       this.o.journal.flush();
     });
     const result = await proc.done;
-    if (result.outputsDir !== undefined) this.outputsDirs.set(task.id, result.outputsDir);
+    if (result.outputsDir !== undefined) this.outputsDirs.set(task.id, { dir: result.outputsDir, ...(result.outputsNote ? { note: result.outputsNote } : {}) });
     else this.outputsDirs.delete(task.id);
     if (result.killedHard) {
       this.emit({ event: 'task_killed', task: task.id, attempt });

@@ -254,6 +254,37 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
     expect(sent).not.toContain('this machine');
   });
 
+  it('outputs over 100 MB stay on the worker, and the run says where (nothing is collected from the runner\'s own checkout)', async ({ expect, onTestFinished }) => {
+    const ws = await workspace(
+      'big-outputs',
+      `tasks:
+  - id: huge
+    cmd: 'mkdir -p out && head -c ${101 * 1048576} /dev/zero > out/big.bin && echo small > out/small.txt'
+    outputs: ["out/**"]
+  - id: none
+    cmd: 'true'
+    outputs: ["nothing/**"]
+`,
+      onTestFinished,
+      1,
+    );
+    const r = await ws.remote('run');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const s = await ws.status();
+    const huge = s.tasks.find((t) => t.id === 'huge')!;
+    expect(huge.artifacts).toEqual([]);
+    const collected = ws.events(s.run_id).filter((e) => e.event === 'artifacts_collected');
+    const warning = (collected.find((e) => e.task === 'huge')!.warnings as string[])[0]!;
+    const m = /^outputs of 101\.0 MB are over the 100 MB sent back: kept on worker \S+ in (\S+)$/.exec(warning);
+    expect(m, warning).not.toBeNull();
+    onTestFinished(() => fs.rmSync(m![1]!, { recursive: true, force: true }));
+    expect(fs.statSync(path.join(m![1]!, 'out', 'big.bin')).size).toBe(101 * 1048576);
+    expect(r.stderr + r.stdout).toContain(warning);
+    // The runner shares this folder with the worker here: it still took nothing from it.
+    expect(fs.existsSync(path.join(ws.home, 'runs', s.run_id, 'artifacts', 'huge'))).toBe(false);
+    expect(collected.find((e) => e.task === 'none')!.warnings).toEqual(['output pattern "nothing/**" matched nothing']);
+  });
+
   it('works over TLS (rediss://) with an ACL user and password, the password never printed nor recorded', async ({ expect, onTestFinished }) => {
     const password = 'tls-pass-7788';
     const tls = await startRedisTls(password);

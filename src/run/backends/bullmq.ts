@@ -54,6 +54,7 @@ interface Attempt {
   workerDone: boolean;
   ioError?: IoError;
   outputsDir?: string;
+  outputsNote?: string;
   resolve: (d: AttemptDone) => void;
   onStart: (w: { job: string; worker: string; pid: number } | undefined) => void;
 }
@@ -267,7 +268,8 @@ export class RemoteWorkers {
         this.file(a, text('path'), Number(text('off')), f.get('d') ?? Buffer.alloc(0));
         break;
       case 'note':
-        this.run?.notice(`${a.task}: ${text('d')}`);
+        if (text('kind') === 'outputs') a.outputsNote = text('d');
+        else this.run?.notice(`${a.task}: ${text('d')}`);
         break;
       case 'reject':
         this.finish(a, { remote: `rejected by worker ${text('w') || 'unknown'}: ${text('d')}` });
@@ -289,7 +291,9 @@ export class RemoteWorkers {
           }
         }
         const { outcome: _o, ...result } = r;
-        this.finish(a, { ...result, ...(a.outputsDir ? { outputsDir: a.outputsDir } : {}) });
+        // Outputs come from what the worker sent (nothing sent: none), never from this machine's checkout.
+        const outputsDir = a.outputsDir ?? this.outputsFolder(a, true);
+        this.finish(a, { ...result, outputsDir, ...(a.outputsNote ? { outputsNote: a.outputsNote } : {}) });
         break;
       }
     }
@@ -312,7 +316,7 @@ export class RemoteWorkers {
 
   /** A piece of an output file: written under `<run>/remote/<task>/<attempt>/`, never outside it. */
   private file(a: Attempt, rel: string, off: number, data: Buffer): void {
-    const dir = path.join(this.run!.runDir, 'remote', safeName(a.task), String(a.attempt));
+    const dir = this.outputsFolder(a, false);
     const norm = path.posix.normalize(rel);
     if (!rel || path.posix.isAbsolute(norm) || norm.startsWith('../') || norm === '..' || norm.includes('\0')) {
       this.run?.notice(`${a.task}: worker ${a.worker ?? '?'} sent an output file with a bad path: ${JSON.stringify(rel)} (dropped)`);
@@ -329,6 +333,19 @@ export class RemoteWorkers {
     } catch (err) {
       a.ioError ??= refusedWrite(err, target);
     }
+  }
+
+  /** The folder of the run directory where a remote attempt's outputs go (made empty when `make`). */
+  private outputsFolder(a: Attempt, make: boolean): string {
+    const dir = path.join(this.run!.runDir, 'remote', safeName(a.task), String(a.attempt));
+    if (make) {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (err) {
+        a.ioError ??= refusedWrite(err, dir);
+      }
+    }
+    return dir;
   }
 
   /** Ends an attempt once: its log closed, what it reported (or why it was lost) resolved to the runner. */
