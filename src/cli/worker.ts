@@ -44,6 +44,8 @@ interface Running {
 
 /** The largest stream entry of a task's output. */
 const OUT_ENTRY = 256 * 1024;
+/** Gathering buffers kept for reuse per task (as many as IN_FLIGHT_HIGH holds). */
+const MAX_SPARE = 32;
 /** A worker pauses a task's output while this many of its bytes are on their way to Redis. */
 const IN_FLIGHT_HIGH = 8 * 1024 * 1024;
 
@@ -185,10 +187,12 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
           go();
         }
       };
-      const gathered = { buf: Buffer.allocUnsafe(OUT_ENTRY), used: 0, scheduled: false };
-      const sendOut = (data: Buffer) => {
+      const spare: Buffer[] = [];
+      const gathered: { buf: Buffer; used: number; scheduled: boolean } = { buf: Buffer.allocUnsafe(OUT_ENTRY), used: 0, scheduled: false };
+      const sendOut = (data: Buffer, answered?: () => void) => {
         r.inFlight += data.length;
         void send(r, ['t', 'out', 'd', data]).then(() => {
+          answered?.();
           r.inFlight -= data.length;
           maybeResume();
         });
@@ -196,8 +200,12 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       const flushOut = () => {
         gathered.scheduled = false;
         if (gathered.used === 0 || r.fenced) return;
-        sendOut(gathered.buf.subarray(0, gathered.used));
-        gathered.buf = Buffer.allocUnsafe(OUT_ENTRY);
+        // Once Redis has answered, the client is done with the buffer: it is used again (less garbage to collect).
+        const full = gathered.buf;
+        sendOut(full.subarray(0, gathered.used), () => {
+          if (spare.length < MAX_SPARE) spare.push(full);
+        });
+        gathered.buf = spare.pop() ?? Buffer.allocUnsafe(OUT_ENTRY);
         gathered.used = 0;
       };
       const proc = spawnTask({
