@@ -14,6 +14,7 @@ import {
   type EndReport, type JobPayload,
 } from '../run/backends/wire.js';
 import { spawnTask, type TaskProcess } from '../run/process.js';
+import { secretValues } from '../run/mask.js';
 import { Watchdog } from '../run/watchdog.js';
 
 /** Options of `aad worker`. */
@@ -75,6 +76,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
   sub.on('error', () => {});
   const scratch = mkdtempSync(path.join(tmpdir(), 'aad-worker-'));
   const running = new Map<string, Running>();
+  const workerSecrets = secretValues(process.env);
   const guard = new GroupGuard((m) => say(m));
   let watchdog: Watchdog | undefined;
   const say = (line: string) => printOut(`${new Date().toISOString().slice(11, 19)} ${line}`);
@@ -216,7 +218,8 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         logFd: openSync(logPath, 'a'),
         timeoutMs: p.timeoutMs,
         killGraceMs: p.killGraceMs,
-        secrets: p.secrets,
+        // The runner's (those of the task) and this worker's own secret-looking values are masked.
+        secrets: [...new Set([...p.secrets, ...workerSecrets])],
         ids: { runId: p.run, taskId: p.task },
         ...(p.stallMs !== undefined || p.maxMemoryBytes !== undefined
           ? { watch: { watchdog: (watchdog ??= new Watchdog()), stallMs: p.stallMs, maxMemoryBytes: p.maxMemoryBytes, heartbeatPath: path.join(dir, 'heartbeat') } }

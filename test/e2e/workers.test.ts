@@ -285,6 +285,34 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
     expect(collected.find((e) => e.task === 'none')!.warnings).toEqual(['output pattern "nothing/**" matched nothing']);
   });
 
+  it('a job carries the task\'s own secrets (masked on the worker), never the runner\'s other ones', async ({ expect, onTestFinished }) => {
+    const ws = await workspace(
+      'secrets',
+      `tasks:
+  - id: t
+    env: { DEPLOY_TOKEN: task-secret-4455 }
+    cmd: 'echo "token $DEPLOY_TOKEN"; echo "worker $WORKER_PASSWORD"; touch started; sleep 1'
+`,
+      onTestFinished,
+      0,
+    );
+    const w = startWorker(redis.url, ws.dir, { args: ['--queue', ws.queue], env: { WORKER_PASSWORD: 'worker-secret-6677' } });
+    onTestFinished(async () => {
+      w.child.kill('SIGTERM');
+      await w.exited;
+    });
+    await workerReady(w);
+    const run = startCli(['run', '--redis', redis.url, '--queue', ws.queue, '--home', ws.home], { cwd: ws.dir, env: { AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined, RUNNER_PASSWORD: 'runner-only-secret-8899' } });
+    await waitFor('the task to start', () => (fs.existsSync(path.join(ws.dir, 'started')) ? true : undefined));
+    const runId = fs.readdirSync(path.join(ws.home, 'runs'))[0]!;
+    const data = execFileSync('redis-cli', ['-s', redis.socket, 'HGET', `aad:${ws.queue}:${runId}:t:1`, 'data'], { encoding: 'utf8' });
+    expect(data).toContain('task-secret-4455');
+    expect(data).not.toContain('runner-only-secret-8899');
+    const r = await run.done;
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(ws.log(runId, 't').toString()).toBe('token ***\nworker ***\n');
+  });
+
   it('works over TLS (rediss://) with an ACL user and password, the password never printed nor recorded', async ({ expect, onTestFinished }) => {
     const password = 'tls-pass-7788';
     const tls = await startRedisTls(password);

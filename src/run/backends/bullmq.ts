@@ -159,6 +159,9 @@ export class RemoteWorkers {
     const a: Attempt = { job, req, task: t.id, attempt: t.attempt, fd, queuedAt: Date.now(), waitingNoted: false, resolve, onStart, added: false, lastAsked: Date.now(), gone: false, workerDone: false };
     this.attempts.set(job, a);
     const env: Record<string, string> = { ...t.env };
+    // Only the secrets the task itself holds (its env, its command) go to the worker; the runner's own stay here.
+    const holds = JSON.stringify([t.env, req.cmd]);
+    const secrets = req.secrets.filter((s) => holds.includes(s) || holds.includes(JSON.stringify(s).slice(1, -1)));
     for (const k of ['AAD_RUN_ID', 'AAD_TASK_ID', 'AAD_ATTEMPT']) if (req.env[k] !== undefined) env[k] = req.env[k]!;
     const payload: JobPayload = {
       v: 1,
@@ -172,7 +175,7 @@ export class RemoteWorkers {
       env,
       ...(req.timeoutMs === undefined ? {} : { timeoutMs: req.timeoutMs }),
       killGraceMs: req.killGraceMs,
-      secrets: [...req.secrets],
+      secrets,
       ...(req.watch?.stallMs === undefined ? {} : { stallMs: req.watch.stallMs }),
       ...(req.watch?.maxMemoryBytes === undefined ? {} : { maxMemoryBytes: req.watch.maxMemoryBytes }),
       outputs: [...t.outputs],
