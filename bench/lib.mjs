@@ -1,6 +1,6 @@
 // Shared helpers of the benchmark: child environment, timed runs with peak memory, medians, tables.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,3 +185,31 @@ export function table(title, header, rows, notes = []) {
 /** Rounds a figure for the JSON report. */
 export const r1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
 export const r3 = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 1000);
+
+/** The events of the one run in `home` (a partial last line, being written as we read, is left out). */
+export function readEvents(home) {
+  const runs = join(home, 'runs');
+  if (!existsSync(runs)) return [];
+  const ids = readdirSync(runs).filter((d) => existsSync(join(runs, d, 'events.jsonl')));
+  if (ids.length !== 1) return [];
+  const out = [];
+  for (const line of readFileSync(join(runs, ids[0], 'events.jsonl'), 'utf8').split('\n')) {
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line));
+    } catch {
+      // being written
+    }
+  }
+  return out;
+}
+
+/** /proc/<pid>/stat after the command name: rest[0] is field 3 (state), so field k is rest[k − 3]. Null when gone. */
+export function procStat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}

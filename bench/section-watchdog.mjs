@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AAD, NODE, childEnv, fmtMs, median, r1, r3, runTimed, table, tempDir, verdict } from './lib.mjs';
+import { AAD, NODE, childEnv, fmtMs, median, r1, r3, runTimed, table, tempDir, verdict, readEvents, procStat } from './lib.mjs';
 
 export const TARGET = { cpuPct: 3, stallMs: 1000, memoryMs: 2000 };
 
@@ -24,15 +24,6 @@ function clockTicks() {
   return r.status === 0 && Number.isInteger(n) && n > 0 ? n : 100;
 }
 
-/** /proc/<pid>/stat after the command name: rest[0] is field 3 (state), so field k is rest[k − 3]. Null when gone. */
-function procStat(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null;
-  }
-}
 
 /** utime + stime of a process, in clock ticks (fields 14 and 15). */
 function cpuTicks(pid) {
@@ -45,24 +36,6 @@ function cpuTicks(pid) {
 function alive(pid, start) {
   const s = procStat(pid);
   return s !== null && s[0] !== 'Z' && s[0] !== 'X' && (start === undefined || s[19] === String(start));
-}
-
-/** The events of the one run in `home` (a partial last line, written as we read, is left out). */
-function readEvents(home) {
-  const runs = join(home, 'runs');
-  if (!existsSync(runs)) return [];
-  const ids = readdirSync(runs).filter((d) => existsSync(join(runs, d, 'events.jsonl')));
-  if (ids.length !== 1) return [];
-  const out = [];
-  for (const line of readFileSync(join(runs, ids[0], 'events.jsonl'), 'utf8').split('\n')) {
-    if (!line) continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch {
-      // being written
-    }
-  }
-  return out;
 }
 
 /** The plan's YAML: tasks of { id, cmd, keys } (keys: more task keys, as YAML scalars). */

@@ -20,7 +20,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { AAD, NODE, alternate, check, childEnv, fmtMs, fmtRatio, median, r1, r3, runTimed, table, tempDir, verdict } from './lib.mjs';
+import { AAD, NODE, alternate, check, childEnv, fmtMs, fmtRatio, median, r1, r3, runTimed, table, tempDir, verdict, readEvents, procStat } from './lib.mjs';
 
 export const TARGET = { dagRatio: 3, hopMs: 10, mibPerSec: 100, killSlackMs: 2000 };
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -35,38 +35,11 @@ function within(p, ms) {
   return Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]).finally(() => clearTimeout(timer));
 }
 
-/** The events of the one run in `home` (a partial last line, being written, is left out). */
-function readEvents(home) {
-  const runs = join(home, 'runs');
-  if (!existsSync(runs)) return [];
-  const ids = readdirSync(runs).filter((d) => existsSync(join(runs, d, 'events.jsonl')));
-  if (ids.length !== 1) return [];
-  const out = [];
-  for (const line of readFileSync(join(runs, ids[0], 'events.jsonl'), 'utf8').split('\n')) {
-    if (!line) continue;
-    try {
-      out.push(JSON.parse(line));
-    } catch {
-      // being written
-    }
-  }
-  return out;
-}
-
 /** The run id of the one run in `home`. */
 function runId(home) {
   return readdirSync(join(home, 'runs'))[0];
 }
 
-/** /proc/<pid>/stat after the command name: rest[0] is field 3 (state), so field k is rest[k − 3]. Null when gone. */
-function procStat(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return text.slice(text.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null;
-  }
-}
 const ppidOf = (pid) => {
   const s = procStat(pid);
   return s ? Number(s[1]) : null;

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Cmd } from '../../plan/compile.js';
+import type { AttemptResult } from '../outcome-rules.js';
 import { UsageError } from '../../errors.js';
 
 /**
@@ -96,21 +97,12 @@ export function verify(data: unknown, key: string): JobPayload | undefined {
   }
 }
 
-/** How an attempt ended, as a worker reports it in its `end` entry. */
-export interface EndReport {
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  spawnError?: string;
-  stopped: boolean;
-  durationMs: number;
-  killedHard: boolean;
-  watchdog?: { kind: 'stalled' | 'memory'; reason: string };
-  /** The worker itself ended the attempt (it was shut down): `worker <host> shut down`, a failure to retry. */
-  remote?: string;
-  /** The `$AAD_OUTCOME` file the task wrote, as text (absent when it wrote none). */
-  outcome?: string;
-}
+/**
+ * How an attempt ended, as a worker reports it in its `end` entry: what the local backend said of it, `remote`
+ * when the worker itself ended it (it was shut down: `worker <host> shut down`, a failure to retry), and the
+ * `$AAD_OUTCOME` file the task wrote, as text (absent when it wrote none).
+ */
+export type EndReport = AttemptResult & { killedHard: boolean; outcome?: string };
 
 /** The environment variable holding the key that signs jobs. */
 export const KEY_VAR = 'AAD_WORKER_KEY';
