@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { loadPlanText } from './plan-file.js';
 import { NotFoundError, RunStateError } from '../errors.js';
-import { printOut } from '../report/print.js';
+import { printErr, printOut } from '../report/print.js';
+import { connectWorkers, type WorkersArgs } from './workers-option.js';
 import type { RunEventBody } from '../run/events.js';
 import { reapLeftovers } from '../run/reap.js';
 import { countStates, reduce, reduceAll } from '../run/reduce.js';
@@ -15,13 +16,13 @@ import { warnUnknownEvents } from './unknown-events.js';
 const SETTLE_MS = 10_000;
 
 /** `aad cancel`: signal the live runner and wait for the run to stop, or close a run whose runner is dead. */
-export async function cancelRun(runIdArg: string | undefined, homeArg: string | undefined): Promise<number> {
+export async function cancelRun(runIdArg: string | undefined, homeArg: string | undefined, workers: WorkersArgs = {}): Promise<number> {
   const home = resolveHome(homeArg);
   const runId = runIdArg === undefined || runIdArg === '' ? newestRunning(home) : resolveRunId(home, runIdArg);
   const run = loadRun(home, runId);
   warnUnknownEvents([run]);
   const owner = run.state.owner;
-  if (run.live === 'interrupted') return closeDeadRun(home, runId);
+  if (run.live === 'interrupted') return closeDeadRun(home, runId, workers);
   if (run.live !== 'running') throw new RunStateError(`run ${runId} is not running (it ${run.live === 'succeeded' ? 'succeeded' : `is ${run.live}`})`);
   if (owner.hostname !== hostname()) throw new RunStateError(`run ${runId} is driven from host ${owner.hostname} (pid ${owner.pid}): cancel it there`);
   // The owner's identity (pid + start time) was checked by loadRun's liveness test, so the signal reaches the runner.
@@ -29,7 +30,7 @@ export async function cancelRun(runIdArg: string | undefined, homeArg: string | 
     process.kill(owner.pid, 'SIGTERM');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw new RunStateError(`cannot signal the runner of run ${runId} (pid ${owner.pid}): ${(err as Error).message}`, { cause: err });
-    return closeDeadRun(home, runId);
+    return closeDeadRun(home, runId, workers);
   }
   const graceMs = Math.max(5_000, ...graceOf(run.paths.plan));
   const deadline = Date.now() + graceMs + SETTLE_MS;
@@ -65,7 +66,7 @@ function graceOf(planPath: string): number[] {
 }
 
 /** A run whose runner died: claim it, stop its leftovers, and record every unfinished task cancelled. */
-async function closeDeadRun(home: string, runId: string): Promise<number> {
+async function closeDeadRun(home: string, runId: string, workersArgs: WorkersArgs): Promise<number> {
   const run = loadRun(home, runId);
   // Judged again on this read, which is the claim's base: since the first look the runner may have finished
   // the run (and exited), or a resume may have claimed it; a claim on top of that would steal a live run.
@@ -74,6 +75,9 @@ async function closeDeadRun(home: string, runId: string): Promise<number> {
     printOut(`run ${runId} stopped (${run.live})`);
     return 0;
   }
+  // Its attempts on workers: their workers stop them when told through their Redis (--redis, AAD_REDIS_URL).
+  const onWorkers = [...run.state.tasks.values()].filter((t) => t.state === 'running' && t.worker !== null).map((t) => t.worker!.job);
+  const workers = onWorkers.length > 0 ? await connectWorkers(workersArgs) : undefined;
   const me = selfOwner();
   const journal = new Journal(run.paths.events);
   try {
@@ -84,6 +88,7 @@ async function closeDeadRun(home: string, runId: string): Promise<number> {
       throw new RunStateError(`run ${runId} was claimed by another process at the same moment`);
     }
     await reapLeftovers(run.state, 5_000);
+    if (workers) await workers.killLeftovers(runId, onWorkers, Math.max(5_000, ...graceOf(run.paths.plan)));
     const state = now;
     const bodies: RunEventBody[] = [{ event: 'cancel_requested', by: 'aad cancel' }];
     for (const id of state.order) {
@@ -95,7 +100,11 @@ async function closeDeadRun(home: string, runId: string): Promise<number> {
     journal.sync();
   } finally {
     journal.close();
+    await workers?.close();
   }
   printOut(`run ${runId} was interrupted (its runner is gone): marked cancelled`);
+  if (onWorkers.length > 0 && !workers) {
+    printErr(`aad: ${onWorkers.join(', ')} may still run on workers: \`aad cancel ${runId} --redis URL\` (or AAD_REDIS_URL) has their workers stop them`);
+  } else if (workers) printOut(`its attempts on workers were stopped: ${onWorkers.join(', ')}`);
   return 0;
 }

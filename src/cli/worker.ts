@@ -213,7 +213,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       const proc = spawnTask({
         cmd: p.cmd,
         cwd,
-        env: { ...(process.env as Record<string, string>), ...p.env, AAD_OUTCOME: outcomePath, AAD_HEARTBEAT: path.join(dir, 'heartbeat'), AAD_WORKER: host },
+        env: { ...(process.env as Record<string, string>), ...p.env, AAD_OUTCOME: outcomePath, AAD_HEARTBEAT: path.join(dir, 'heartbeat'), AAD_WORKER: host, AAD_WORKER_JOB: p.job },
         logPath,
         logFd: openSync(logPath, 'a'),
         timeoutMs: p.timeoutMs,

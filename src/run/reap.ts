@@ -8,7 +8,8 @@ import type { RunState } from './reduce.js';
  */
 export async function reapLeftovers(state: RunState, graceMs: number): Promise<number> {
   const groups = leftoverGroups(state);
-  const found = () => findTaskProcesses(state.runId);
+  // What workers run for the run (one may run on this machine) is theirs to stop: `--redis` has them do it.
+  const found = () => findTaskProcesses(state.runId, undefined, true);
   let pids = found();
   const total = new Set([...pids, ...groups]).size;
   if (total === 0) return 0;
@@ -39,7 +40,7 @@ function leftoverGroups(state: RunState): number[] {
  * the groups `reapLeftovers` would signal. Zombies are dead: they count for nothing.
  */
 export function countLeftovers(state: RunState): number {
-  const pids = new Set(findTaskProcesses(state.runId));
+  const pids = new Set(findTaskProcesses(state.runId, undefined, true));
   for (const g of leftoverGroups(state)) for (const pid of groupMembers(g)) pids.add(pid);
   return pids.size;
 }

@@ -63,9 +63,10 @@ export function isOwnerAlive(owner: Owner): boolean {
 
 /**
  * Live processes (Linux) whose environment carries AAD_RUN_ID=runId (and AAD_TASK_ID=taskId when given):
- * the task processes that left their process group (setsid, daemons).
+ * the task processes that left their process group (setsid, daemons). `exceptWorkers`: not those an `aad worker`
+ * on this machine runs for the run (AAD_WORKER_JOB=<runId>:…): its workers stop those (a runner's reap leaves them).
  */
-export function findTaskProcesses(runId: string, taskId?: string): number[] {
+export function findTaskProcesses(runId: string, taskId?: string, exceptWorkers = false): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -74,6 +75,7 @@ export function findTaskProcesses(runId: string, taskId?: string): number[] {
   }
   const runNeedle = Buffer.from(`AAD_RUN_ID=${runId}\0`);
   const taskNeedle = taskId === undefined ? undefined : Buffer.from(`AAD_TASK_ID=${taskId}\0`);
+  const workerNeedle = exceptWorkers ? Buffer.from(`AAD_WORKER_JOB=${runId}:`) : undefined;
   const found: number[] = [];
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
@@ -85,7 +87,7 @@ export function findTaskProcesses(runId: string, taskId?: string): number[] {
     } catch {
       continue;
     }
-    if (!hasVar(env, runNeedle) || (taskNeedle && !hasVar(env, taskNeedle))) continue;
+    if (!hasVar(env, runNeedle) || (taskNeedle && !hasVar(env, taskNeedle)) || (workerNeedle && hasVar(env, workerNeedle))) continue;
     const stat = readProcStat(pid);
     if (stat && stat.state !== 'Z') found.push(pid);
   }
