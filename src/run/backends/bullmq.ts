@@ -468,7 +468,9 @@ export async function openRedis(target: RedisTarget, who: 'runner' | 'worker'): 
     retryStrategy: (n: number) => Math.min(50 * n, 500),
     ...(who === 'worker' ? { maxRetriesPerRequest: null } : {}),
   });
-  redis.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, ENOENT, a TLS failure…) says more than the client's "Connection is closed.".
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => (cause ??= err));
   try {
     await redis.connect();
     const info = await redis.info('server');
@@ -476,7 +478,8 @@ export async function openRedis(target: RedisTarget, who: 'runner' | 'worker'): 
     if (version && Number(version[1]) < 7) throw new Error(`Redis ${version[1]}.${version[2]} is too old: aad needs Redis 7 or later`);
   } catch (err) {
     redis.disconnect();
-    throw new UsageError(`cannot use Redis at ${target.shown}: ${maskSecret((err as Error).message, target.options.password)}`);
+    const why = cause && /Connection is closed/.test((err as Error).message) ? cause.message : (err as Error).message;
+    throw new UsageError(`cannot use Redis at ${target.shown}: ${maskSecret(why, target.options.password)}`);
   }
   return redis;
 }
