@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { loadPlanText } from './plan-file.js';
 import { NotFoundError, RunStateError } from '../errors.js';
 import { printErr, printOut } from '../report/print.js';
-import { connectWorkers, type WorkersArgs } from './workers-option.js';
+import { connectWorkers, leftoverJobs, recordedWorkers, type WorkersArgs } from './workers-option.js';
 import type { RunEventBody } from '../run/events.js';
 import { reapLeftovers } from '../run/reap.js';
 import { countStates, reduce, reduceAll } from '../run/reduce.js';
@@ -76,8 +76,9 @@ async function closeDeadRun(home: string, runId: string, workersArgs: WorkersArg
     return 0;
   }
   // Its attempts on workers: their workers stop them when told through their Redis (--redis, AAD_REDIS_URL).
-  const onWorkers = [...run.state.tasks.values()].filter((t) => t.state === 'running' && t.worker !== null).map((t) => t.worker!.job);
-  const workers = onWorkers.length > 0 ? await connectWorkers(workersArgs) : undefined;
+  const recorded = recordedWorkers(run.events);
+  const onWorkers = leftoverJobs(run.state, recorded);
+  const workers = onWorkers.length > 0 ? await connectWorkers(workersArgs, recorded?.queue) : undefined;
   const me = selfOwner();
   const journal = new Journal(run.paths.events);
   try {

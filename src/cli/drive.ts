@@ -40,7 +40,12 @@ export interface DriveOptions {
 
 /** Runs (or resumes) a run in this process: signals cancel it, the console shows it; resolves with the exit code. */
 export async function drive(o: DriveOptions): Promise<number> {
-  const secrets = secretValues(process.env, o.plan.interpolated, ...o.plan.tasks.map((t) => t.env));
+  // The workers' key and Redis password are masked everywhere, and never given to a task (a task that knows the key could sign jobs).
+  const { AAD_WORKER_KEY: workerKey, AAD_REDIS_URL: _url, ...baseEnv } = process.env;
+  const secrets = [
+    ...secretValues(process.env, o.plan.interpolated, ...o.plan.tasks.map((t) => t.env)),
+    ...[workerKey, o.workers?.target.options.password].filter((s): s is string => s !== undefined && s.length >= 4),
+  ];
   const redactions = [...secrets, ...secrets.map((s) => JSON.stringify(s).slice(1, -1)).filter((s) => !secrets.includes(s))];
   const clock = Date.now;
   const journal = new Journal(o.paths.events, clock, redactions.length ? (l) => maskText(l, redactions) : undefined);
@@ -127,7 +132,7 @@ export async function drive(o: DriveOptions): Promise<number> {
     scope: o.scope,
     spawn: o.workers ? o.workers.spawner(spawnTask) : spawnTask,
     clock,
-    baseEnv: process.env,
+    baseEnv,
     secrets,
     failure: realFailureEffects({
       spawn: spawnTask,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DamagedRunError, RunStateError, UsageError } from '../errors.js';
 import type { RemoteWorkers } from '../run/backends/bullmq.js';
-import { connectWorkers } from './workers-option.js';
+import { connectWorkers, leftoverJobs, recordedWorkers } from './workers-option.js';
 import { printErr, printOut } from '../report/print.js';
 import { resumePreviewJson, resumePreviewText } from '../report/resume-preview.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
@@ -74,11 +74,12 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
     throw new RunStateError(`run ${runId} isolated its tasks in the repository ${integ.root}, but its workdir is now in ${isolation.repo.root}`);
   }
   // Attempts a dead runner left on workers: their workers must stop them first, so the resume needs their Redis.
-  const onWorkers = [...run.state.tasks.values()].filter((t) => t.state === 'running' && t.worker !== null).map((t) => t.worker!.job);
-  const workers = await connectWorkers(a);
+  const recorded = recordedWorkers(run.events);
+  const onWorkers = leftoverJobs(run.state, recorded);
+  const workers = await connectWorkers(a, recorded?.queue);
   if (!workers && onWorkers.length > 0) {
     throw new UsageError(
-      `run ${runId} had ${onWorkers.length} task(s) running on workers (${onWorkers.join(', ')}): resume it with --redis URL (or AAD_REDIS_URL) so that their workers stop them first`,
+      `run ${runId} had ${onWorkers.length} task(s) sent to workers (${onWorkers.join(', ')}) through ${recorded!.redis}, queue ${recorded!.queue}: resume it with --redis URL (or AAD_REDIS_URL) so that their workers stop them first`,
     );
   }
   try {

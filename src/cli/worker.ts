@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Job } from 'bullmq';
@@ -10,7 +11,7 @@ import { openRedis } from '../run/backends/bullmq.js';
 import { redisLibs } from '../run/backends/libs.js';
 import { GroupGuard } from '../run/backends/guard.js';
 import {
-  BULL_PREFIX, FILE_PIECE, MAX_SENT_OUTPUTS, STREAM_HIGH, STREAM_LOW, keys, parseRedisUrl, queueName, verify, workerKey,
+  BULL_PREFIX, FILE_PIECE, KEY_VAR, MAX_SENT_OUTPUTS, STREAM_HIGH, STREAM_LOW, keys, parseRedisUrl, queueName, verify, withTimeout, workerKey,
   type EndReport, type JobPayload,
 } from '../run/backends/wire.js';
 import { spawnTask, type TaskProcess } from '../run/process.js';
@@ -29,8 +30,10 @@ export interface WorkerArgs {
 interface Running {
   p: JobPayload;
   proc: TaskProcess | undefined;
-  /** Its lease is lost (or its run's session replaced): it is stopped, and nothing more of it is sent. */
-  fenced: boolean;
+  /** Why it was fenced (its lease lost, its run's session over): it is stopped, and no more of its output is sent. */
+  fenced: string | false;
+  /** Fenced while its lease still holds (its run's session is over): the lease is renewed until its group is gone. */
+  holdsLease: boolean;
   lastRenew: number;
   /** Output XADDs sent and not yet answered, in bytes. */
   inFlight: number;
@@ -69,24 +72,33 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
   } catch {
     throw new UsageError(`--workdir ${a.workdir ?? '.'}: no such directory (the checkout the tasks run in)`);
   }
+  if (spawnSync('bash', ['-c', 'exit 0'], { stdio: 'ignore' }).status !== 0) {
+    throw new UsageError('aad worker needs bash on its PATH (its guard, which stops the tasks if the worker dies, is a bash script)');
+  }
   const host = hostname();
   const k = keys(queue);
   const redis = await openRedis(target, 'worker');
   const sub = redis.duplicate();
   sub.on('error', () => {});
+  // Lease renewals have a connection of their own: a task's output in flight never delays them.
+  const leases = redis.duplicate();
+  leases.on('error', () => {});
   const scratch = mkdtempSync(path.join(tmpdir(), 'aad-worker-'));
   const running = new Map<string, Running>();
-  const workerSecrets = secretValues(process.env);
+  // Tasks never see the worker's key nor its Redis URL (a task that knows the key could sign jobs).
+  const { [KEY_VAR]: _key, AAD_REDIS_URL: _url, ...taskEnv } = process.env as Record<string, string>;
+  const workerSecrets = [...secretValues(process.env), key, ...(target.options.password ? [target.options.password] : [])];
   const guard = new GroupGuard((m) => say(m));
   let watchdog: Watchdog | undefined;
   const say = (line: string) => printOut(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
   const send = (r: Running, fields: (string | Buffer)[]): Promise<unknown> => redis.xadd(k.out(r.p.run), '*', 'j', r.p.job, ...fields).catch(() => undefined);
 
-  /** Stops a task for good: its group is stopped, and nothing more of it reaches the runner. */
+  /** Stops a task for good: its group is stopped, and nothing more of its output reaches the runner (its end says why). */
   const fence = (r: Running, why: string, hard = false) => {
     if (r.fenced) return;
-    r.fenced = true;
+    r.fenced = why;
+    r.holdsLease = !hard;
     say(`stop ${r.p.job}: ${why}`);
     if (hard) r.proc?.kill();
     else r.proc?.stop();
@@ -115,18 +127,23 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
   /** Renews the leases (every quarter of the lease): a lost one fences its task; a kept one ticks the guard. */
   const renew = async () => {
     for (const r of [...running.values()]) {
-      if (r.fenced || Date.now() - r.lastTry < r.p.leaseMs / 4) continue;
+      if ((r.fenced && !r.holdsLease) || Date.now() - r.lastTry < r.p.leaseMs / 4) continue;
       r.lastTry = Date.now();
       try {
         // A Redis that does not answer within a quarter of the lease counts as unreachable (commands wait for it otherwise).
         const replies = (await withTimeout(
-          redis.multi().set(k.lease(r.p.job), host, 'PX', r.p.leaseMs, 'XX').get(k.stop(r.p.job)).get(k.session(r.p.run)).exec(),
+          leases.multi().set(k.lease(r.p.job), host, 'PX', r.p.leaseMs, 'XX').get(k.stop(r.p.job)).get(k.session(r.p.run)).exec(),
           r.p.leaseMs / 4,
         )) as [Error | null, unknown][] | null;
         if (!replies || replies.some(([err]) => err)) throw new Error('renewal failed');
         const [lease, stop, session] = replies.map(([, v]) => v);
-        if (lease !== 'OK') fence(r, 'its lease was lost (the runner gave the attempt up)', true);
-        else if (session !== r.p.session) fence(r, 'its run was resumed elsewhere');
+        if (lease !== 'OK') {
+          r.holdsLease = false;
+          fence(r, 'its lease was lost (the runner gave the attempt up)', true);
+        } else if (r.fenced) {
+          r.lastRenew = Date.now();
+          guard.tick();
+        } else if (session !== r.p.session) fence(r, session === null ? 'its run session is over (its runner is gone)' : 'its run was resumed elsewhere');
         else {
           r.lastRenew = Date.now();
           guard.tick();
@@ -134,7 +151,10 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
           else if (stop === 'stop') r.proc?.stop();
         }
       } catch {
-        if (Date.now() - r.lastRenew > r.p.leaseMs * 0.9) fence(r, 'Redis unreachable for the lease', true);
+        if (Date.now() - r.lastRenew > r.p.leaseMs * 0.9) {
+          r.holdsLease = false;
+          fence(r, 'Redis unreachable for the lease', true);
+        }
       }
     }
   };
@@ -148,23 +168,28 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       if (run) await redis.xadd(k.out(run), '*', 'j', id, 't', 'reject', 'w', host, 'd', 'bad signature').catch(() => {});
       return;
     }
+    const reject = async (why: string) => {
+      say(`refuse ${p.job}: ${why}`);
+      await redis.xadd(k.out(p.run), '*', 'j', p.job, 't', 'reject', 'w', host, 'd', why).catch(() => {});
+    };
     const [session, stopAsked] = await Promise.all([redis.get(k.session(p.run)), redis.get(k.stop(p.job))]);
-    if (session !== p.session) {
-      say(`drop ${p.job}: its run session is over`);
-      return;
-    }
-    const r: Running = { p, proc: undefined, fenced: false, lastRenew: Date.now(), inFlight: 0, resume: undefined, sinceCheck: 0, lastTry: Date.now(), shutDown: false };
+    if (session !== p.session) return reject('its run session is over');
+    // A job runs once: its lease key (kept an hour once done) refuses it to any worker again (a replayed job).
+    if ((await redis.set(k.lease(p.job), host, 'PX', p.leaseMs, 'NX')) !== 'OK') return reject('already taken');
+    const r: Running = { p, proc: undefined, fenced: false, holdsLease: false, lastRenew: Date.now(), inFlight: 0, resume: undefined, sinceCheck: 0, lastTry: Date.now(), shutDown: false };
     if (stopAsked) {
       await send(r, ['t', 'start', 'w', host, 'pid', '0']);
       const end: EndReport = { exitCode: null, signal: null, timedOut: false, stopped: true, durationMs: 0, killedHard: false };
       await send(r, ['t', 'end', 'd', JSON.stringify(end)]);
+      await redis.set(k.lease(p.job), 'done', 'PX', 3600_000).catch(() => {});
       return;
     }
     running.set(p.job, r);
     const dir = path.join(scratch, p.job.replace(/[^A-Za-z0-9._-]/g, '_'));
+    /** Set once the end is sent: the lease may then say `done`. */
+    let ended = false;
     try {
       mkdirSync(dir, { recursive: true });
-      await redis.set(k.lease(p.job), host, 'PX', p.leaseMs);
       say(`take ${p.job} (${p.task}, attempt ${p.attempt}, from ${p.from})`);
       const cwd = path.resolve(workdir, p.cwd);
       const outcomePath = path.join(dir, 'outcome');
@@ -213,14 +238,14 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       const proc = spawnTask({
         cmd: p.cmd,
         cwd,
-        env: { ...(process.env as Record<string, string>), ...p.env, AAD_OUTCOME: outcomePath, AAD_HEARTBEAT: path.join(dir, 'heartbeat'), AAD_WORKER: host, AAD_WORKER_JOB: p.job },
+        env: { ...taskEnv, ...p.env, AAD_OUTCOME: outcomePath, AAD_HEARTBEAT: path.join(dir, 'heartbeat'), AAD_WORKER: host, AAD_WORKER_JOB: p.job },
         logPath,
         logFd: openSync(logPath, 'a'),
         timeoutMs: p.timeoutMs,
         killGraceMs: p.killGraceMs,
         // The runner's (those of the task) and this worker's own secret-looking values are masked.
         secrets: [...new Set([...p.secrets, ...workerSecrets])],
-        ids: { runId: p.run, taskId: p.task },
+        ids: { runId: p.run, taskId: p.task, attempt: String(p.attempt) },
         ...(p.stallMs !== undefined || p.maxMemoryBytes !== undefined
           ? { watch: { watchdog: (watchdog ??= new Watchdog()), stallMs: p.stallMs, maxMemoryBytes: p.maxMemoryBytes, heartbeatPath: path.join(dir, 'heartbeat') } }
           : {}),
@@ -251,21 +276,28 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         },
       });
       r.proc = proc;
-      // Stopped by the guard a little before its lease runs out if this worker stops renewing it.
-      if (proc.pid !== undefined) guard.add(proc.pid, p.leaseMs * 0.9, p.killGraceMs);
+      // If this worker stops renewing its lease, the guard stops the task at 0.9 of the lease and kills it by the
+      // lease's end (its grace cut short if need be): when the runner judges it lost, nothing of it runs any more.
+      if (proc.pid !== undefined) guard.add(proc.pid, p.leaseMs * 0.8, Math.min(p.killGraceMs, p.leaseMs * 0.15));
       await send(r, ['t', 'start', 'w', host, 'pid', String(proc.pid ?? 0)]);
       const result = await proc.done;
       if (proc.pid !== undefined) guard.remove(proc.pid);
       flushOut();
-      if (r.fenced) return;
-      if (p.outputs.length > 0) await sendOutputs(r, cwd, dir);
-      const shutDown = r.shutDown && result.stopped;
+      if (!r.fenced && p.outputs.length > 0) await sendOutputs(r, cwd, dir);
+      // Ended by the worker itself (fenced, shut down, its own disk refusing a write): a failure to retry, never a cancel.
+      const own = r.fenced
+        ? `worker ${host} stopped it: ${r.fenced}`
+        : r.shutDown && result.stopped
+          ? `worker ${host} shut down`
+          : result.ioError
+            ? `worker ${host}: ${result.ioError.message}`
+            : undefined;
       const end: EndReport = {
         exitCode: result.exitCode,
         signal: result.signal,
         timedOut: result.timedOut,
-        stopped: result.stopped && !shutDown,
-        ...(shutDown ? { remote: `worker ${host} shut down` } : {}),
+        stopped: result.stopped && own === undefined,
+        ...(own === undefined ? {} : { remote: own }),
         durationMs: result.durationMs,
         killedHard: result.killedHard,
         ...(result.spawnError === undefined ? {} : { spawnError: result.spawnError }),
@@ -273,9 +305,16 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         ...(readOutcome(outcomePath) ?? {}),
       };
       await send(r, ['t', 'end', 'd', JSON.stringify(end)]);
+      ended = true;
+    } catch (err) {
+      // Whatever failed here, the runner hears that the attempt ended, and why.
+      const end: EndReport = { exitCode: null, signal: null, timedOut: false, stopped: false, durationMs: 0, killedHard: false, remote: `worker ${host}: ${(err as Error).message}` };
+      ended = (await send(r, ['t', 'end', 'd', JSON.stringify(end)])) !== undefined;
     } finally {
       running.delete(p.job);
-      await redis.set(k.lease(p.job), 'done', 'PX', 3600_000).catch(() => {});
+      if (r.proc?.pid !== undefined) guard.remove(r.proc.pid);
+      // `done` only once the end is in the stream; otherwise the lease runs out and the runner judges the attempt lost.
+      if (ended) await redis.set(k.lease(p.job), 'done', 'PX', 3600_000).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     }
   };
@@ -285,6 +324,10 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
     const { collectOutputs } = await import('../run/artifacts.js');
     const dest = path.join(dir, 'outputs');
     const c = await collectOutputs({ cwd, patterns: r.p.outputs, dest, skipDirs: [scratch] });
+    if (c.refused) {
+      await send(r, ['t', 'note', 'kind', 'outputs', 'd', `collecting the outputs on worker ${host} failed: ${c.refused.message}`]);
+      return;
+    }
     let total = 0;
     for (const f of c.files) total += statSync(path.join(dest, f)).size;
     if (total > MAX_SENT_OUTPUTS) {
@@ -335,7 +378,10 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
     const shutdown = (sig: NodeJS.Signals) => {
       if (stopping) {
         // A second signal: the tasks are killed now, and the worker ends even if Redis does not answer.
-        for (const r of running.values()) r.proc?.kill();
+        for (const r of running.values()) {
+          r.shutDown = true;
+          r.proc?.kill();
+        }
         setTimeout(() => process.exit(1), 1000).unref();
         return;
       }
@@ -353,6 +399,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         clearTimeout(t);
         clearInterval(ticker);
         await sub.quit().catch(() => {});
+        await leases.quit().catch(() => {});
         await redis.quit().catch(() => {});
         rmSync(scratch, { recursive: true, force: true });
         guard.close();
@@ -376,11 +423,3 @@ function readOutcome(file: string): { outcome: string } | undefined {
   }
 }
 
-/** `p`, or a rejection after `ms`. */
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}

@@ -29,8 +29,8 @@ export interface SpawnRequest {
   onOutput?: (chunk: Buffer) => boolean | void;
   /** Calls back when the receiver of onOutput can take more. */
   onDrain?: (resume: () => void) => void;
-  /** Run and task ids in the environment, to find processes that left the group (Linux). */
-  ids?: { runId: string; taskId: string };
+  /** Run and task ids (and the attempt, where two attempts of a task may overlap: a worker) in the environment, to find processes that left the group (Linux). */
+  ids?: { runId: string; taskId: string; attempt?: string };
   /** Watchdogs (`stall_timeout_sec`, `max_memory_mb`): the run's sampler and this attempt's limits. */
   watch?: { watchdog: Watchdog; stallMs?: number; maxMemoryBytes?: number; heartbeatPath: string };
   /** Told of the task before it is spawned (the remote backend sends it to a worker); the local backend ignores it. */
@@ -121,7 +121,7 @@ export const spawnTask: Spawner = (req) => {
   let timeoutTimer: NodeJS.Timeout | undefined;
   let graceTimer: NodeJS.Timeout | undefined;
 
-  const escaped = () => (req.ids ? findTaskProcesses(req.ids.runId, req.ids.taskId) : []);
+  const escaped = () => (req.ids ? findTaskProcesses(req.ids.runId, req.ids.taskId, false, req.ids.attempt) : []);
   const terminate = () => {
     if (stopping || pid === undefined) return;
     stopping = true;

@@ -66,7 +66,7 @@ export function isOwnerAlive(owner: Owner): boolean {
  * the task processes that left their process group (setsid, daemons). `exceptWorkers`: not those an `aad worker`
  * on this machine runs for the run (AAD_WORKER_JOB=<runId>:…): its workers stop those (a runner's reap leaves them).
  */
-export function findTaskProcesses(runId: string, taskId?: string, exceptWorkers = false): number[] {
+export function findTaskProcesses(runId: string, taskId?: string, exceptWorkers = false, attempt?: string): number[] {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -76,6 +76,7 @@ export function findTaskProcesses(runId: string, taskId?: string, exceptWorkers 
   const runNeedle = Buffer.from(`AAD_RUN_ID=${runId}\0`);
   const taskNeedle = taskId === undefined ? undefined : Buffer.from(`AAD_TASK_ID=${taskId}\0`);
   const workerNeedle = exceptWorkers ? Buffer.from(`AAD_WORKER_JOB=${runId}:`) : undefined;
+  const attemptNeedle = attempt === undefined ? undefined : Buffer.from(`AAD_ATTEMPT=${attempt}\0`);
   const found: number[] = [];
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
@@ -87,7 +88,7 @@ export function findTaskProcesses(runId: string, taskId?: string, exceptWorkers 
     } catch {
       continue;
     }
-    if (!hasVar(env, runNeedle) || (taskNeedle && !hasVar(env, taskNeedle)) || (workerNeedle && hasVar(env, workerNeedle))) continue;
+    if (!hasVar(env, runNeedle) || (taskNeedle && !hasVar(env, taskNeedle)) || (workerNeedle && hasVar(env, workerNeedle)) || (attemptNeedle && !hasVar(env, attemptNeedle))) continue;
     const stat = readProcStat(pid);
     if (stat && stat.state !== 'Z') found.push(pid);
   }

@@ -2,6 +2,7 @@
 // 2 s: a worker killed with -9 or stopped (SIGSTOP) past its lease, Redis killed mid-run, the runner killed
 // mid-run. After each: the attempt is recorded lost and retried (or the run stops resumable), no task ran twice
 // at once for longer than the lease, nothing of a task is left alive, the final states and exit codes are right.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, it } from 'vitest';
@@ -132,7 +133,8 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     const t = ticks(ws.dir);
     expect(Math.max(...t.first) - t.secondStart!).toBeLessThan(LEASE_SEC * 1000);
     victim.child.kill('SIGCONT');
-    await waitFor('the continued worker to fence its attempt', () => (/stop \S+:job:1: its lease was lost/.test(victim.output()) ? true : undefined), 10_000);
+    // Continued, the worker learns that its guard stopped the task meanwhile; what it still sends of it is dropped.
+    await waitFor('the continued worker to tell of its guard', () => (/the guard stopped the running tasks: this worker was stopped or cut off/.test(victim.output()) ? true : undefined), 10_000);
     const s = await ws.status();
     expect(s.tasks.map((x) => [x.state, x.attempts])).toEqual([['succeeded', 2]]);
     expect(ws.events().find((e) => e.event === 'task_retrying')?.reason).toMatch(/^worker \S+ lost$/);
@@ -187,7 +189,7 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     expect((await ws.aad('status')).stdout).toMatch(/job \(on \S+\) ran on workers: `aad resume \S+ --redis URL` has them stopped first/);
     const refused = await ws.aad('resume');
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/had 1 task\(s\) running on workers \(\S+:job:1\): resume it with --redis/);
+    expect(refused.stderr).toMatch(/had 1 task\(s\) sent to workers \(\S+:job:1\) through unix:\/\/\S+, queue runner-dies: resume it with --redis/);
     expect(readProcStat(pid)?.state).not.toBe('Z');
     const r = await ws.remote('resume');
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -243,5 +245,35 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     expect(processGone(pids[1]!)).toBe(false);
     process.kill(-pids[1]!, 'SIGKILL');
     expect((await without.status()).state).toBe('cancelled');
+  });
+  it('a job still queued when its runner died: resume needs --redis, and no worker ever runs that job after', async ({ expect, onTestFinished }) => {
+    const ws = await workspace('queued', `tasks:\n  - id: job\n    cmd: 'echo "$AAD_ATTEMPT" >> ran'\n`, onTestFinished, { workers: 0 });
+    const run = ws.start('run');
+    await waitFor('the attempt to be queued', () => {
+      try {
+        return ws.events().some((e) => e.event === 'task_started') ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const refused = await ws.aad('resume');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/had 1 task\(s\) sent to workers \(\S+:job:1\)/);
+    // The dead runner's session lapses (3 leases): a worker that comes along then refuses its queued job.
+    const runId = fs.readdirSync(path.join(ws.home, 'runs'))[0]!;
+    await waitFor('the dead session to lapse', () => (execFileSync('redis-cli', ['-s', shared.socket, 'EXISTS', `aadw:queued:session:${runId}`], { encoding: 'utf8' }).trim() === '0' ? true : undefined), 15_000, 200);
+    const w = startWorker(shared.url, ws.dir, { args: ['--queue', 'queued'] });
+    ws.workers.push(w);
+    await workerReady(w);
+    await waitFor('the old job to be refused', () => (/refuse \S+:job:1: its run session is over/.test(w.output()) ? true : undefined), 5000).catch(() => {
+      throw new Error(w.output());
+    });
+    const r = await ws.remote('resume');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // Attempt 2 ran, once; attempt 1 never did.
+    expect(fs.readFileSync(path.join(ws.dir, 'ran'), 'utf8')).toBe('2\n');
   });
 });

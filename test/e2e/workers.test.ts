@@ -291,18 +291,21 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
       `tasks:
   - id: t
     env: { DEPLOY_TOKEN: task-secret-4455 }
-    cmd: 'echo "token $DEPLOY_TOKEN"; echo "worker $WORKER_PASSWORD"; touch started; sleep 1'
+    cmd: 'echo "token $DEPLOY_TOKEN"; echo "worker $WORKER_PASSWORD"; echo "key=\${AAD_WORKER_KEY:-none} url=\${AAD_REDIS_URL:-none}"; touch started; sleep 1'
+  - id: here
+    local: true
+    cmd: 'echo "key=\${AAD_WORKER_KEY:-none} url=\${AAD_REDIS_URL:-none}"'
 `,
       onTestFinished,
       0,
     );
-    const w = startWorker(redis.url, ws.dir, { args: ['--queue', ws.queue], env: { WORKER_PASSWORD: 'worker-secret-6677' } });
+    const w = startWorker(redis.url, ws.dir, { args: ['--queue', ws.queue], env: { WORKER_PASSWORD: 'worker-secret-6677', AAD_REDIS_URL: redis.url } });
     onTestFinished(async () => {
       w.child.kill('SIGTERM');
       await w.exited;
     });
     await workerReady(w);
-    const run = startCli(['run', '--redis', redis.url, '--queue', ws.queue, '--home', ws.home], { cwd: ws.dir, env: { AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined, RUNNER_PASSWORD: 'runner-only-secret-8899' } });
+    const run = startCli(['run', '--redis', redis.url, '--queue', ws.queue, '--home', ws.home], { cwd: ws.dir, env: { AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined, RUNNER_PASSWORD: 'runner-only-secret-8899', AAD_REDIS_URL: redis.url } });
     await waitFor('the task to start', () => (fs.existsSync(path.join(ws.dir, 'started')) ? true : undefined));
     const runId = fs.readdirSync(path.join(ws.home, 'runs'))[0]!;
     const data = execFileSync('redis-cli', ['-s', redis.socket, 'HGET', `aad:${ws.queue}:${runId}:t:1`, 'data'], { encoding: 'utf8' });
@@ -310,7 +313,9 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
     expect(data).not.toContain('runner-only-secret-8899');
     const r = await run.done;
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(ws.log(runId, 't').toString()).toBe('token ***\nworker ***\n');
+    // Neither side gives a task the workers' key or their Redis URL.
+    expect(ws.log(runId, 't').toString()).toBe('token ***\nworker ***\nkey=none url=none\n');
+    expect(ws.log(runId, 'here').toString()).toBe('key=none url=none\n');
   });
 
   it('works over TLS (rediss://) with an ACL user and password, the password never printed nor recorded', async ({ expect, onTestFinished }) => {

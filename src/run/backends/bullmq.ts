@@ -7,7 +7,7 @@ import { redisLibs } from './libs.js';
 import type { Redis } from 'ioredis';
 import { AadError, IoError, UsageError, refusedWrite } from '../../errors.js';
 import type { AttemptDone, Spawner, SpawnRequest, TaskProcess } from '../process.js';
-import { BULL_PREFIX, FILE_PIECE, jobId, keys, sign, type EndReport, type JobPayload, type RedisTarget } from './wire.js';
+import { BULL_PREFIX, FILE_PIECE, jobId, keys, sign, withTimeout, type EndReport, type JobPayload, type RedisTarget } from './wire.js';
 
 /**
  * The remote backend, on the runner's side: a Spawner whose attempts are BullMQ jobs taken by `aad worker`s
@@ -50,8 +50,8 @@ interface Attempt {
   lastAsked: number;
   /** BullMQ no longer has the job, and no worker said it took it (seen once: a second time, the attempt is lost). */
   gone: boolean;
-  /** Its worker said the attempt ended (its lease is `done`): only the stream's `end` is awaited. */
-  workerDone: boolean;
+  /** When its lease was first seen `done` (its worker sent the end): the stream's `end` is awaited a few seconds more. */
+  workerDone?: number;
   ioError?: IoError;
   outputsDir?: string;
   outputsNote?: string;
@@ -61,6 +61,8 @@ interface Attempt {
 
 /** How often the runner looks at its attempts' leases, deadlines and Redis itself. */
 const MONITOR_MS = 250;
+/** How long an end may take to show in the stream once the worker's lease says `done`. */
+const DONE_WITHOUT_END_MS = 5000;
 /** Entries read from the stream at once. */
 const READ_COUNT = 64;
 /** How often BullMQ is asked about a job no worker said it took, and for how many jobs at most per round. */
@@ -82,8 +84,11 @@ export class RemoteWorkers {
   /** The console is congested: reading stops (workers then pause their tasks' output) until it drains. */
   private drained: Promise<void> | undefined;
   private readonly host = hostname();
+  /** How long the session key lives without renewal (the runner renews it every third of that). */
+  private readonly sessionTtlMs: number;
   /** The last read of the stream found it drained (fewer entries than asked for): what the workers said is all read. */
   private caughtUp = true;
+  private sessionRenewed = 0;
 
   private constructor(
     readonly target: RedisTarget,
@@ -94,6 +99,7 @@ export class RemoteWorkers {
     private readonly bull: Queue,
   ) {
     this.k = keys(queue);
+    this.sessionTtlMs = Math.max(5000, 3 * leaseMs);
     redis.on('close', () => (this.downSince ??= Date.now()));
     redis.on('ready', () => (this.downSince = undefined));
   }
@@ -111,7 +117,12 @@ export class RemoteWorkers {
   async start(run: RemoteRun): Promise<void> {
     this.run = run;
     this.session = randomBytes(12).toString('hex');
-    await this.redis.set(this.k.session(run.runId), this.session);
+    this.sessionRenewed = Date.now();
+    try {
+      await this.redis.set(this.k.session(run.runId), this.session, 'PX', this.sessionTtlMs);
+    } catch (err) {
+      throw new RedisLostError(`cannot use Redis at ${this.target.shown}: ${(err as Error).message}`, { cause: err });
+    }
     this.reader = this.redis.duplicate({ maxRetriesPerRequest: null, enableOfflineQueue: true });
     this.reader.on('error', () => {});
     void this.readLoop(run.runId);
@@ -124,15 +135,23 @@ export class RemoteWorkers {
    * so its queued jobs are refused too), and waits until those jobs' leases are released or expired.
    */
   async killLeftovers(runId: string, jobs: readonly string[], graceMs: number): Promise<void> {
-    const session = randomBytes(12).toString('hex');
-    await this.redis.set(this.k.session(runId), session);
-    await this.redis.publish(this.k.ctl, JSON.stringify({ run: runId, session, action: 'kill-run' }));
-    const until = Date.now() + this.leaseMs + graceMs + 2000;
-    let left = [...jobs];
-    while (left.length > 0 && Date.now() < until) {
-      const held = await Promise.all(left.map((j) => this.redis.get(this.k.lease(j))));
-      left = left.filter((_, i) => held[i] !== null && held[i] !== 'done');
-      if (left.length > 0) await new Promise((r) => setTimeout(r, 100));
+    try {
+      const session = randomBytes(12).toString('hex');
+      await this.redis.set(this.k.session(runId), session, 'PX', this.sessionTtlMs);
+      await this.redis.publish(this.k.ctl, JSON.stringify({ run: runId, session, action: 'kill-run' }));
+      // Those still queued are taken out of the queue (a worker would refuse them anyway: their session is over).
+      for (const j of jobs) await this.bull.remove(j).catch(() => 0);
+      // Their workers keep their leases while they stop them, and write `done` once the groups are gone; a lease
+      // that runs out is a worker gone (its guard killed them by then).
+      const until = Date.now() + this.leaseMs + graceMs + 2000;
+      let left = [...jobs];
+      while (left.length > 0 && Date.now() < until) {
+        const held = left.length === 0 ? [] : await this.redis.mget(left.map((j) => this.k.lease(j)));
+        left = left.filter((_, i) => held[i] !== null && held[i] !== 'done');
+        if (left.length > 0) await new Promise((r) => setTimeout(r, 100));
+      }
+    } catch (err) {
+      throw new RedisLostError(`cannot use Redis at ${this.target.shown}: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -156,7 +175,7 @@ export class RemoteWorkers {
     const done = new Promise<AttemptDone>((r) => (resolve = r));
     let onStart!: Attempt['onStart'];
     const remote = new Promise<{ job: string; worker: string; pid: number } | undefined>((r) => (onStart = r));
-    const a: Attempt = { job, req, task: t.id, attempt: t.attempt, fd, queuedAt: Date.now(), waitingNoted: false, resolve, onStart, added: false, lastAsked: Date.now(), gone: false, workerDone: false };
+    const a: Attempt = { job, req, task: t.id, attempt: t.attempt, fd, queuedAt: Date.now(), waitingNoted: false, resolve, onStart, added: false, lastAsked: Date.now(), gone: false };
     this.attempts.set(job, a);
     const env: Record<string, string> = { ...t.env };
     // Only the secrets the task itself holds (its env, its command) go to the worker; the runner's own stay here.
@@ -388,7 +407,12 @@ export class RemoteWorkers {
     if (this.downSince !== undefined) return;
     // While the console holds the stream back, what the workers said is not read yet: nothing is judged lost meanwhile.
     if (this.drained) return;
-    const started = [...this.attempts.values()].filter((a) => a.startedAt !== undefined && !a.workerDone);
+    // The session expires unless renewed: workers fence the tasks of a runner that is gone (and refuse its jobs).
+    if (now - this.sessionRenewed > this.sessionTtlMs / 3) {
+      this.sessionRenewed = now;
+      this.redis.set(this.k.session(this.run!.runId), this.session, 'PX', this.sessionTtlMs).catch(() => {});
+    }
+    const started = [...this.attempts.values()].filter((a) => a.startedAt !== undefined);
     let asked = 0;
     for (const a of this.attempts.values()) {
       if (a.startedAt !== undefined) continue;
@@ -411,15 +435,20 @@ export class RemoteWorkers {
     if (started.length === 0) return;
     let held: (string | null)[];
     try {
-      held = await Promise.all(started.map((a) => this.redis.get(this.k.lease(a.job))));
+      // A partition that sends no reset leaves commands unanswered: an answer later than the lease counts as Redis down.
+      held = await withTimeout(this.redis.mget(started.map((a) => this.k.lease(a.job))), this.leaseMs);
     } catch {
+      if (Date.now() - now >= this.leaseMs) this.downSince ??= now;
       return;
     }
     const at = Date.now();
     started.forEach((a, i) => {
       if (this.attempts.get(a.job) !== a) return;
-      if (held[i] === 'done') a.workerDone = true;
-      else if (held[i] === null) {
+      if (held[i] === 'done') {
+        // Its worker wrote the end before `done`: once the stream is read up to now, a missing end is a lost attempt.
+        a.workerDone ??= at;
+        if (this.caughtUp && at - a.workerDone > DONE_WITHOUT_END_MS) this.finish(a, { remote: `worker ${a.worker ?? 'unknown'} lost the end of the attempt` });
+      } else if (held[i] === null) {
         // Fencing: if the worker is alive after all, it stops the task (and its late output is dropped here).
         void this.tell(a.job, 'kill');
         this.finish(a, { remote: `worker ${a.worker ?? 'unknown'} lost` });
@@ -487,3 +516,4 @@ export async function openRedis(target: RedisTarget, who: 'runner' | 'worker'): 
 function maskSecret(text: string, secret: string | undefined): string {
   return secret ? text.split(secret).join('***') : text;
 }
+

@@ -53,6 +53,7 @@ export class GroupGuard {
   private start(): void {
     const child = spawn('bash', ['-c', SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     child.stdin!.on('error', () => {});
+    child.on('error', (err) => this.onNote(`the guard could not start: ${err.message}`));
     child.once('exit', (code) => {
       if (this.closed || this.child !== child) return;
       // It fenced (the worker was stopped or cut off) or was killed: a new one guards what still runs.

@@ -152,12 +152,18 @@ export interface RedisTarget {
   };
 }
 
-/** The URL with its password (or a lone user-info secret) replaced by `***`. */
+/**
+ * The URL with its password (or a lone user-info secret) replaced by `***`: everything between the scheme and
+ * the last `@` is user info (a password may hold `@`, `/`, `#` or `?`), but for `unix://`, whose path may hold `@`.
+ */
 export function maskUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/)([^@/]*)@/i, (_m, scheme: string, info: string) => {
-    const colon = info.indexOf(':');
-    return `${scheme}${colon < 0 ? '***' : `${info.slice(0, colon)}:***`}@`;
-  });
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  const rest = url.slice(scheme.length);
+  const at = /^(redis\+)?unix:/i.test(scheme) ? (rest.startsWith('/') ? -1 : rest.indexOf('@')) : rest.lastIndexOf('@');
+  if (at < 0) return url;
+  const info = rest.slice(0, at);
+  const colon = info.indexOf(':');
+  return `${scheme}${colon < 0 ? '***' : `${info.slice(0, colon)}:***`}${rest.slice(at)}`;
 }
 
 export function parseRedisUrl(url: string): RedisTarget {
@@ -197,4 +203,13 @@ export function parseRedisUrl(url: string): RedisTarget {
       ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     },
   };
+}
+
+/** `p`, or a rejection after `ms` (a Redis that does not answer: a partition sends no reset). */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

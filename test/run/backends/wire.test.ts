@@ -35,6 +35,23 @@ describe('maskUrl / parseRedisUrl', () => {
   it('a bad URL with a password is shown masked', () => {
     expect(() => parseRedisUrl('redis://:hunter2@h/zz')).toThrow('redis://:***@h/zz');
   });
+
+  it.each([
+    ['redis://:p@ss@host:6379', 'redis://:***@host:6379'],
+    ['redis://u:a/b+c@host', 'redis://u:***@host'],
+    ['rediss://u:q?x#y@host', 'rediss://u:***@host'],
+    ['unix:///run/a@b.sock', 'unix:///run/a@b.sock'],
+    ['no scheme:secret@host', 'no scheme:***@host'],
+  ])('masks the whole password of %s, whatever it holds', (url, shown) => {
+    expect(maskUrl(url)).toBe(shown);
+    let message = '';
+    try {
+      parseRedisUrl(url);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    for (const secret of ['ss@', 'a/b+c', 'q?x#y', 'secret']) expect(message).not.toContain(secret);
+  });
 });
 
 describe('sign / verify', () => {
