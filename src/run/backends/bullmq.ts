@@ -100,7 +100,11 @@ export class RemoteWorkers {
   ) {
     this.k = keys(queue);
     this.sessionTtlMs = Math.max(5000, 3 * leaseMs);
-    redis.on('close', () => (this.downSince ??= Date.now()));
+    redis.on('close', () => {
+      this.downSince ??= Date.now();
+      // Back, Redis may have lost the session (a restart): it is set again at the first look.
+      this.sessionRenewed = 0;
+    });
     redis.on('ready', () => (this.downSince = undefined));
   }
 
