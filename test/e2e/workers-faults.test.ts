@@ -23,13 +23,13 @@ beforeAll(async () => {
 
 type Event = { event: string; task?: string; attempt?: number; pid?: number; reason?: string; [k: string]: unknown };
 
-async function workspace(name: string, yaml: string, onEnd: (f: () => Promise<void>) => void, opts: { workers?: number; redis?: RedisServer } = {}) {
+async function workspace(name: string, yaml: string, onEnd: (f: () => Promise<void>) => void, opts: { workers?: number; redis?: RedisServer; leaseSec?: number } = {}) {
   const redis = opts.redis ?? shared;
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
   const home = path.join(dir, 'home');
   writePlan(dir, yaml);
-  const env = { AAD_WORKER_KEY: KEY, AAD_WORKER_LEASE_SEC: String(LEASE_SEC), NODE_EXTRA_CA_CERTS: undefined };
+  const env = { AAD_WORKER_KEY: KEY, AAD_WORKER_LEASE_SEC: String(opts.leaseSec ?? LEASE_SEC), NODE_EXTRA_CA_CERTS: undefined };
   const ws = {
     dir,
     home,
@@ -179,7 +179,9 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
     kill_grace_sec: 0.5
 `,
       onTestFinished,
-      { workers: 1 },
+      // A lease of 5 s: the dead runner's session (3 leases) outlives the steps below even on a loaded machine, so
+      // what stops the task is the resume's word to the workers, not the session lapsing (the queued-job test's path).
+      { workers: 1, leaseSec: 5 },
     );
     const run = ws.start('run');
     const pid = await ws.remotePid('job', 1);
@@ -228,7 +230,11 @@ describe.skipIf(skipWithoutRedis).concurrent('workers: faults', () => {
   - id: job
     cmd: 'sleep 30'
 `;
-    const [withRedis, without] = await Promise.all([workspace('cancel-redis', plan, onTestFinished, { workers: 1 }), workspace('cancel-bare', plan, onTestFinished, { workers: 1 })]);
+    // A lease of 5 s: the dead runners' sessions do not lapse (which would stop the tasks anyway) during the test.
+    const [withRedis, without] = await Promise.all([
+      workspace('cancel-redis', plan, onTestFinished, { workers: 1, leaseSec: 5 }),
+      workspace('cancel-bare', plan, onTestFinished, { workers: 1, leaseSec: 5 }),
+    ]);
     const runs = [withRedis.start('run'), without.start('run')];
     const pids = await Promise.all([withRedis.remotePid('job', 1), without.remotePid('job', 1)]);
     for (const r of runs) r.child.kill('SIGKILL');
