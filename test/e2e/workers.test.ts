@@ -213,19 +213,20 @@ describe.skipIf(skipWithoutRedis).concurrent('aad run --redis: tasks on workers'
     expect(w.stderr).toContain('AAD_WORKER_KEY is not set');
     expect(fs.existsSync(path.join(ws.dir, 'ran'))).toBe(false);
   });
-  it('a runner that reads slowly pauses the task on its worker (Redis holds a bounded window), then gets every byte', async ({ expect, onTestFinished }) => {
+  it('a runner that reads slowly pauses the task on its worker (Redis holds a bounded window), keeps its session, then gets every byte', async ({ expect, onTestFinished }) => {
     const MB = 120;
     const ws = await workspace('slow-reader', `tasks:\n  - id: big\n    cmd: 'head -c ${MB * 1048576} /dev/zero | tr "\\\\0" x; touch finished'\n`, onTestFinished, 1);
     const runner = spawn(process.execPath, [distMain, 'run', '--redis', redis.url, '--queue', ws.queue, '--home', ws.home], {
       cwd: ws.dir,
-      env: cleanEnv({ AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined }),
+      // A lease of 1 s: the run's session lives 5 s unless renewed, and the console is held back longer than that.
+      env: cleanEnv({ AAD_WORKER_KEY: KEY, NODE_EXTRA_CA_CERTS: undefined, AAD_WORKER_LEASE_SEC: '1' }),
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     // Nobody reads the runner's console: it stops reading the stream, and the worker stops reading the task.
     runner.stdout!.pause();
     const exited = new Promise<number | null>((r) => runner.once('close', (code) => r(code)));
     await waitFor('the task to start', () => (fs.existsSync(path.join(ws.home, 'runs')) && fs.readdirSync(path.join(ws.home, 'runs')).length > 0 && ws.events(fs.readdirSync(path.join(ws.home, 'runs'))[0]!).some((e) => e.event === 'task_on_worker') ? true : undefined));
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 6500));
     const used = Number(/used_memory:(\d+)/.exec(execFileSync('redis-cli', ['-s', redis.socket, 'info', 'memory'], { encoding: 'utf8' }))![1]);
     expect(fs.existsSync(path.join(ws.dir, 'finished'))).toBe(false);
     expect(used / 1048576).toBeLessThan(MB / 2);

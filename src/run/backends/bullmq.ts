@@ -409,13 +409,14 @@ export class RemoteWorkers {
       return;
     }
     if (this.downSince !== undefined) return;
-    // While the console holds the stream back, what the workers said is not read yet: nothing is judged lost meanwhile.
-    if (this.drained) return;
     // The session expires unless renewed: workers fence the tasks of a runner that is gone (and refuse its jobs).
+    // Renewed whatever else happens (a console held back for minutes must not end the run's remote tasks).
     if (now - this.sessionRenewed > this.sessionTtlMs / 3) {
       this.sessionRenewed = now;
       this.redis.set(this.k.session(this.run!.runId), this.session, 'PX', this.sessionTtlMs).catch(() => {});
     }
+    // While the console holds the stream back, what the workers said is not read yet: nothing is judged lost meanwhile.
+    if (this.drained) return;
     const started = [...this.attempts.values()].filter((a) => a.startedAt !== undefined);
     let asked = 0;
     for (const a of this.attempts.values()) {
