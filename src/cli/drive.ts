@@ -4,7 +4,7 @@ import { ConsoleReporter, type ConsoleMode } from '../report/console.js';
 import { earlierDurations } from '../report/progress.js';
 import type { RunEvent, RunEventBody } from '../run/events.js';
 import { realFailureEffects } from '../run/failure.js';
-import { maskText, secretValues } from '../run/mask.js';
+import { MIN_SECRET_LENGTH, maskText, secretValues } from '../run/mask.js';
 import { spawnTask } from '../run/process.js';
 import { reduce, type RunState } from '../run/reduce.js';
 import { Runner } from '../run/runner.js';
@@ -44,7 +44,7 @@ export async function drive(o: DriveOptions): Promise<number> {
   const { AAD_WORKER_KEY: workerKey, AAD_REDIS_URL: _url, ...baseEnv } = process.env;
   const secrets = [
     ...secretValues(process.env, o.plan.interpolated, ...o.plan.tasks.map((t) => t.env)),
-    ...[workerKey, o.workers?.target.options.password].filter((s): s is string => s !== undefined && s.length >= 4),
+    ...[workerKey, o.workers?.target.options.password].filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH),
   ];
   const redactions = [...secrets, ...secrets.map((s) => JSON.stringify(s).slice(1, -1)).filter((s) => !secrets.includes(s))];
   const clock = Date.now;

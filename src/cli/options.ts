@@ -24,13 +24,7 @@ export function parseForce(value: string | undefined, plan: Plan): true | string
   if (value.trim() === 'all') return true;
   const ids = [...new Set(value.split(',').map((s) => s.trim()).filter(Boolean))];
   if (ids.length === 0) throw new UsageError('--force needs task ids (comma-separated), `all`, or nothing (every task)');
-  for (const id of ids) {
-    if (!plan.byId.has(id)) {
-      const all = [...plan.byId.keys()];
-      throw new UsageError(`--force: unknown task "${id}"${didYouMean(id, all)}; tasks: ${all.slice(0, 30).join(', ')}${all.length > 30 ? ', …' : ''}`);
-    }
-  }
-  return ids;
+  return knownIds('--force', ids, plan);
 }
 
 /** Parses `--only a,b` into ids that exist in the plan; unknown ids are a UsageError listing what exists. */
@@ -38,10 +32,15 @@ export function parseOnly(value: string | undefined, plan: Plan): string[] | und
   if (value === undefined || value === '') return undefined;
   const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (ids.length === 0) throw new UsageError('--only needs at least one task id');
+  return knownIds('--only', ids, plan);
+}
+
+/** `ids` when each is a task of the plan; else a UsageError for the first unknown one, with a suggestion and the plan's tasks. */
+function knownIds(flag: string, ids: string[], plan: Plan): string[] {
   for (const id of ids) {
     if (!plan.byId.has(id)) {
       const all = [...plan.byId.keys()];
-      throw new UsageError(`--only: unknown task "${id}"${didYouMean(id, all)}; tasks: ${all.slice(0, 30).join(', ')}${all.length > 30 ? ', …' : ''}`);
+      throw new UsageError(`${flag}: unknown task "${id}"${didYouMean(id, all)}; tasks: ${all.slice(0, 30).join(', ')}${all.length > 30 ? ', …' : ''}`);
     }
   }
   return ids;

@@ -5,9 +5,9 @@ import { existsSync, rmSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GitTraces } from '../run/git-traces.js';
 import { worktreePath } from '../store/paths.js';
+import { strayWorktrees } from './clean-run.js';
 
 /** A worktree folder to remove, with the repository that records it (none: a folder git never made a worktree of). */
-import { strayWorktrees } from './clean-run.js';
 interface WorktreeRemoval {
   path: string;
   root?: string;

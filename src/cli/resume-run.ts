@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { DamagedRunError, RunStateError, UsageError } from '../errors.js';
-import type { RemoteWorkers } from '../run/backends/bullmq.js';
 import { connectWorkers, leftoverJobs, recordedWorkers } from './workers-option.js';
 import { printErr, printOut } from '../report/print.js';
 import { resumePreviewJson, resumePreviewText } from '../report/resume-preview.js';
@@ -82,67 +81,51 @@ export async function resumeRun(a: ResumeArgs): Promise<number> {
       `run ${runId} had ${onWorkers.length} task(s) sent to workers (${onWorkers.join(', ')}) through ${recorded!.redis}, queue ${recorded!.queue}: resume it with --redis URL (or AAD_REDIS_URL) so that their workers stop them first`,
     );
   }
+  // drive closes the workers' connection; this is for a resume refused before it drives.
   try {
-    return await resumeWith(a, run, plan, reset, mode, maxParallelFlag, holds, isolation, integ, workers, onWorkers);
+    const owner = selfOwner();
+    const maxParallel = maxParallelFlag ?? run.state.maxParallel;
+    const graceMs = Math.max(1000, ...plan.tasks.map((t) => t.killGraceMs));
+    const claimedAt = new Date().toISOString();
+    const shown = workers && { redis: workers.target.shown, queue: workers.queue };
+    return await drive({
+      workers,
+      plan,
+      paths: run.paths,
+      workdir: run.state.workdir,
+      maxParallel,
+      mode,
+      state: run.state,
+      holds,
+      isolation,
+      scope: a.failedOnly ? new Set(reset) : undefined,
+      opening: [{ event: 'run_claimed', purpose: 'resume', base: run.events.length, owner, failed_only: a.failedOnly, max_parallel: maxParallel, fail_fast: a.failFast, ...(shown ? { workers: shown } : {}) }],
+      afterOpening: async () => {
+        // Another resume (or cancel) may have claimed the run at the same moment: the journal decides.
+        const now = reduceAll(readEvents(run.paths.events))!;
+        const mine = now.owner.pid === owner.pid && now.owner.hostname === owner.hostname && now.owner.proc_start === owner.proc_start;
+        if (!mine || now.claimIndex < run.events.length) {
+          throw new RunStateError(`run ${runId} was claimed by another process (pid ${now.owner.pid} on ${now.owner.hostname}) at the same moment`);
+        }
+        // Only the winner says it drives the run: a loser writing first would leave runner.json naming it.
+        writeRunnerFile(run.paths, owner, claimedAt);
+        await reapLeftovers(run.state, graceMs);
+        // What the dead session still runs on workers is killed (and its queued jobs refused) before anything starts again.
+        if (workers) await workers.killLeftovers(runId, onWorkers, graceMs);
+        const reset_: RunEventBody = { event: 'tasks_reset', tasks: reset };
+        // Approvals and rejections given while the runner was dead: recorded now, after the reset they apply to.
+        const { pendingAnswers } = await import('./approve-run.js');
+        const answers = pendingAnswers(run.paths, plan, run.state, (m) => {
+          if (mode !== 'json') printErr(`aad: ${m}`);
+        });
+        // A run made before its plan had isolated tasks cannot be (its plan is its own copy); a journal cut short before the base was recorded can.
+        if (isolation && !integ) return [{ event: 'integration_branch', root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }, reset_, ...answers];
+        return [reset_, ...answers];
+      },
+    });
   } finally {
     await workers?.close();
   }
-}
-
-async function resumeWith(
-  a: ResumeArgs,
-  run: LoadedRun,
-  plan: Plan,
-  reset: string[],
-  mode: ReturnType<typeof consoleMode>,
-  maxParallelFlag: number | undefined,
-  holds: Awaited<ReturnType<typeof workTreesOf>>['holds'],
-  isolation: Awaited<ReturnType<typeof isolationOf>>,
-  integ: RunState['integration'],
-  workers: RemoteWorkers | undefined,
-  onWorkers: string[],
-): Promise<number> {
-  const runId = run.runId;
-  const owner = selfOwner();
-  const maxParallel = maxParallelFlag ?? run.state.maxParallel;
-  const graceMs = Math.max(1000, ...plan.tasks.map((t) => t.killGraceMs));
-  const claimedAt = new Date().toISOString();
-  const shown = workers && { redis: workers.target.shown, queue: workers.queue };
-  return drive({
-    workers,
-    plan,
-    paths: run.paths,
-    workdir: run.state.workdir,
-    maxParallel,
-    mode,
-    state: run.state,
-    holds,
-    isolation,
-    scope: a.failedOnly ? new Set(reset) : undefined,
-    opening: [{ event: 'run_claimed', purpose: 'resume', base: run.events.length, owner, failed_only: a.failedOnly, max_parallel: maxParallel, fail_fast: a.failFast, ...(shown ? { workers: shown } : {}) }],
-    afterOpening: async () => {
-      // Another resume (or cancel) may have claimed the run at the same moment: the journal decides.
-      const now = reduceAll(readEvents(run.paths.events))!;
-      const mine = now.owner.pid === owner.pid && now.owner.hostname === owner.hostname && now.owner.proc_start === owner.proc_start;
-      if (!mine || now.claimIndex < run.events.length) {
-        throw new RunStateError(`run ${runId} was claimed by another process (pid ${now.owner.pid} on ${now.owner.hostname}) at the same moment`);
-      }
-      // Only the winner says it drives the run: a loser writing first would leave runner.json naming it.
-      writeRunnerFile(run.paths, owner, claimedAt);
-      await reapLeftovers(run.state, graceMs);
-      // What the dead session still runs on workers is killed (and its queued jobs refused) before anything starts again.
-      if (workers) await workers.killLeftovers(runId, onWorkers, graceMs);
-      const reset_: RunEventBody = { event: 'tasks_reset', tasks: reset };
-      // Approvals and rejections given while the runner was dead: recorded now, after the reset they apply to.
-      const { pendingAnswers } = await import('./approve-run.js');
-      const answers = pendingAnswers(run.paths, plan, run.state, (m) => {
-        if (mode !== 'json') printErr(`aad: ${m}`);
-      });
-      // A run made before its plan had isolated tasks cannot be (its plan is its own copy); a journal cut short before the base was recorded can.
-      if (isolation && !integ) return [{ event: 'integration_branch', root: isolation.repo.root, branch: `aad/${runId}`, base: isolation.repo.head }, reset_, ...answers];
-      return [reset_, ...answers];
-    },
-  });
 }
 
 /** The run's own copy of its plan; a DamagedRunError when it is missing or unreadable. */

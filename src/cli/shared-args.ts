@@ -1,3 +1,4 @@
+import type { RunArgs } from './run-plan.js';
 import type { ArgsDef } from 'citty';
 import { UsageError } from '../errors.js';
 
@@ -38,4 +39,38 @@ export const onlyArgs = (what: string) =>
 export function onlyOf(args: { only?: string; specs?: string }): string | undefined {
   if (args.only !== undefined && args.specs !== undefined) throw new UsageError('--only and --specs are the same flag: give one');
   return args.only ?? args.specs;
+}
+
+/** `run`'s flags as RunArgs (`orchestrate` takes them all, and --resume). */
+export function runArgsOf(args: {
+  plan: string;
+  workdir?: string;
+  only?: string;
+  specs?: string;
+  'dry-run'?: boolean;
+  'max-parallel'?: string;
+  'fail-fast'?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  home?: string;
+  redis?: string;
+  queue?: string;
+  approve?: string;
+  force?: string;
+}): Omit<RunArgs, 'onStart'> {
+  return {
+    plan: args.plan,
+    workdir: args.workdir,
+    only: onlyOf(args),
+    dryRun: args['dry-run'] === true,
+    maxParallel: args['max-parallel'],
+    failFast: args['fail-fast'] === true,
+    json: args.json,
+    quiet: args.quiet,
+    home: args.home,
+    redis: args.redis,
+    queue: args.queue,
+    approve: args.approve,
+    force: args.force,
+  };
 }

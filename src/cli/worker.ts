@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { UsageError } from '../errors.js';
 import { printErr, printOut } from '../report/print.js';
 import { openRedis } from '../run/backends/bullmq.js';
@@ -17,6 +16,8 @@ import {
 import { spawnTask, type TaskProcess } from '../run/process.js';
 import { secretValues } from '../run/mask.js';
 import { Watchdog } from '../run/watchdog.js';
+import { MAX_OUTCOME_BYTES } from '../plan/outcome.js';
+import { fileName } from '../store/paths.js';
 
 /** Options of `aad worker`. */
 export interface WorkerArgs {
@@ -105,6 +106,12 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
     r.resume?.();
   };
 
+  /** What the runner asked of a running task (its stop key or its message): `stop` (cancel) or `kill`. */
+  const act = (r: Running, action: unknown) => {
+    if (action === 'kill') r.proc?.kill();
+    else if (action === 'stop') r.proc?.stop();
+  };
+
   const onControl = (_channel: string, message: string) => {
     let m: { job?: string; run?: string; session?: string; action?: string };
     try {
@@ -117,9 +124,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       return;
     }
     const r = m.job === undefined ? undefined : running.get(m.job);
-    if (!r || r.fenced) return;
-    if (m.action === 'kill') r.proc?.kill();
-    else if (m.action === 'stop') r.proc?.stop();
+    if (r && !r.fenced) act(r, m.action);
   };
   sub.on('message', onControl);
   await sub.subscribe(k.ctl);
@@ -147,8 +152,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         else {
           r.lastRenew = Date.now();
           guard.tick();
-          if (stop === 'kill') r.proc?.kill();
-          else if (stop === 'stop') r.proc?.stop();
+          act(r, stop);
         }
       } catch {
         if (Date.now() - r.lastRenew > r.p.leaseMs * 0.9) {
@@ -185,7 +189,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
       return;
     }
     running.set(p.job, r);
-    const dir = path.join(scratch, p.job.replace(/[^A-Za-z0-9._-]/g, '_'));
+    const dir = path.join(scratch, fileName(p.job));
     /** Set once the end is sent: the lease may then say `done`. */
     let ended = false;
     try {
@@ -276,7 +280,7 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
         },
       });
       r.proc = proc;
-      // If this worker stops renewing its lease, the guard stops the task at 0.9 of the lease and kills it by the
+      // If this worker stops renewing its lease, the guard stops the task at 0.8 of the lease and kills it by the
       // lease's end (its grace cut short if need be): when the runner judges it lost, nothing of it runs any more.
       if (proc.pid !== undefined) guard.add(proc.pid, p.leaseMs * 0.8, Math.min(p.killGraceMs, p.leaseMs * 0.15));
       await send(r, ['t', 'start', 'w', host, 'pid', String(proc.pid ?? 0)]);
@@ -411,15 +415,26 @@ export async function runWorker(a: WorkerArgs): Promise<number> {
   });
 }
 
-/** The task's `$AAD_OUTCOME` file, as text, when it wrote one (64 MB at most, as the runner reads it). */
+/**
+ * The task's `$AAD_OUTCOME` file, as text, when it wrote one. At most a byte over MAX_OUTCOME_BYTES is read: past
+ * that the runner refuses it, saying so, and a byte more is enough to tell.
+ */
 function readOutcome(file: string): { outcome: string } | undefined {
+  let fd: number;
   try {
-    const st = statSync(file);
-    // Past 64 MB the runner refuses it, saying so: a byte more is enough to tell.
-    if (st.size > 64 * 1024 * 1024) return { outcome: readFileSync(file).subarray(0, 64 * 1024 * 1024 + 1).toString('utf8') };
-    return { outcome: readFileSync(file, 'utf8') };
+    fd = openSync(file, 'r');
   } catch {
     return undefined;
+  }
+  try {
+    const buf = Buffer.allocUnsafe(Math.min(statSync(file).size, MAX_OUTCOME_BYTES + 1));
+    let n = 0;
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, n);
+    return { outcome: buf.subarray(0, n).toString('utf8') };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -17,6 +17,9 @@ export interface OutcomeReport {
 /** The outcome file read: a report (empty when there was no file or it was empty), or what is wrong with it. */
 export type OutcomeRead = { ok: true; report: OutcomeReport } | { ok: false; problem: string };
 
+/** The largest outcome file aad reads (a bigger one fails the attempt, saying so). */
+export const MAX_OUTCOME_BYTES = 64 * 1024 * 1024;
+
 const KEYS = ['outcome', 'reason', 'retry_after_sec', 'children'];
 const OUTCOMES = new Set<string>(['success', 'failure', 'blocked']);
 /** The problems listed in a reason at most (the rest are counted). */

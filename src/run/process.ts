@@ -320,7 +320,8 @@ function resolveProgram(name: string, path: string, cwd: string): { ok: true; pa
   return { ok: false, reason: denied ? `permission denied: ${name}` : `command not found: ${name}` };
 }
 
-function failedAtOnce(reason: string, started: number, ioError?: IoError): TaskProcess {
+/** An attempt that did not start (`reason`: its spawn error), with the I/O error that stopped it if any. */
+export function failedAtOnce(reason: string, started: number, ioError?: IoError): TaskProcess {
   return {
     pid: undefined,
     procStart: undefined,

@@ -14,11 +14,11 @@ import { decide, type Action } from './decide.js';
 import { decideOutcome, outcomeOf, type AttemptResult, type Verdict } from './outcome-rules.js';
 import type { Decision, EscalationLevel, RunEvent, RunEventBody } from './events.js';
 import { growPlan } from '../plan/grow.js';
-import { qualifyChildren, readOutcome, type OutcomeRead } from '../plan/outcome.js';
+import { MAX_OUTCOME_BYTES, qualifyChildren, readOutcome, type OutcomeRead } from '../plan/outcome.js';
 import type { TaskInput } from '../plan/types.gen.js';
 import type { FailureEffects } from './failure.js';
 import type { AttemptDone, Spawner, TaskProcess } from './process.js';
-import { countStates, reduce, rejectionReason, rollbackUnderWay, type RunState, type TaskRun } from './reduce.js';
+import { countStates, reduce, rejectionReason, type RunState, type TaskRun } from './reduce.js';
 import type { RollbackPlan } from './outcome-rules.js';
 import type { HeldTask, TreeHolds } from './tree-holds.js';
 import { withoutGitRedirects } from './git-plumbing.js';
@@ -61,9 +61,6 @@ export interface RunnerOptions {
   upToDate?: UpToDate;
 }
 
-/** The largest outcome file aad reads (a bigger one fails the attempt, saying so). */
-const MAX_OUTCOME_BYTES = 64 * 1024 * 1024;
-
 const DECISIONS: Record<Verdict['kind'], Decision> = { succeed: 'succeed', decompose: 'decompose', retry: 'retry', fail: 'fail', block: 'block', cancelled: 'cancel' };
 
 /** How often the runner looks for approvals while something waits for one (a signal makes it look at once). */
@@ -92,8 +89,8 @@ export class Runner {
   private again = false;
   private finished: ((o: RunOutcome) => void) | undefined;
   private failed: ((err: AadError) => void) | undefined;
-  /** Set when a write of the run failed: the run stops where it is, to be resumed (see `abort`). */
-  private ioError: AadError | undefined;
+  /** Set when aad itself failed (a write of the run refused, Redis lost): the run stops where it is, to be resumed (see `abort`). */
+  private halted: AadError | undefined;
   private readonly baseEnv: Record<string, string> = {};
   /** Tasks waiting for their work tree, already reported. */
   private held = new Set<string>();
@@ -157,7 +154,7 @@ export class Runner {
    * for a task waiting for its approval, or a rollback waiting for its own; any other request is stale and dropped.
    */
   checkRequests(): void {
-    if (this.ioError || this.o.state.state !== 'running') return;
+    if (this.halted || this.o.state.state !== 'running') return;
     const found = readRequests(this.o.paths);
     if (found.length === 0) return;
     for (const { request } of found) this.answer(request);
@@ -213,7 +210,7 @@ export class Runner {
   /** Appends an event (queued until the next flush; stamped `atMs`, else now), folds it and tells the subscribers. */
   emit(body: RunEventBody, atMs?: number): RunEvent {
     // A run stopped by an I/O error records nothing more: the journal keeps it running, to be resumed.
-    if (this.ioError) return { v: 1, ts: new Date(atMs ?? this.o.clock()).toISOString(), ...body } as RunEvent;
+    if (this.halted) return { v: 1, ts: new Date(atMs ?? this.o.clock()).toISOString(), ...body } as RunEvent;
     const e = this.o.journal.append(body, atMs);
     reduce(this.o.state, e);
     this.o.onEvent(e);
@@ -221,7 +218,7 @@ export class Runner {
   }
 
   private tick(): void {
-    if (this.ioError) return;
+    if (this.halted) return;
     if (this.ticking) {
       this.again = true;
       return;
@@ -231,7 +228,7 @@ export class Runner {
       do {
         this.again = false;
         this.step();
-      } while (this.again && !this.ioError);
+      } while (this.again && !this.halted);
     } catch (err) {
       this.abortOn(err);
     } finally {
@@ -333,7 +330,7 @@ export class Runner {
     } catch (err) {
       this.abortOn(err);
     }
-    if (!this.ioError) this.finished?.({ state: this.o.state, exitCode });
+    if (!this.halted) this.finished?.({ state: this.o.state, exitCode });
   }
 
   /** Stops the run for an I/O error (a bug is thrown on). */
@@ -344,19 +341,19 @@ export class Runner {
   }
 
   /**
-   * A write of the run failed (a full disk, a read-only home): aad's failure, never a task's. The running tasks
+   * A write of the run failed (a full disk, a read-only home), or Redis was lost for its workers: aad's failure, never a task's. The running tasks
    * are stopped as a cancel stops them, what the journal still takes is flushed, and nothing more is recorded:
    * no task ends failed or cancelled and no run_finished is written, so the run folds to running with a dead
    * runner, `status` says interrupted, and `resume` re-runs the tasks that were running.
    */
   private abort(err: AadError): void {
-    if (this.ioError) return;
+    if (this.halted) return;
     try {
       this.o.journal.flush();
     } catch {
       /* the journal is what failed: it keeps what it had written */
     }
-    this.ioError = err;
+    this.halted = err;
     clearTimeout(this.wakeTimer);
     clearInterval(this.requestTimer);
     this.requestTimer = undefined;
@@ -446,7 +443,7 @@ export class Runner {
     this.procs.delete(task.id);
     this.stopping.delete(task.id);
     // An attempt cut short by aad's own I/O error is not the task's: it stays running in the journal, to be re-run.
-    if (this.ioError) return;
+    if (this.halted) return;
     try {
       await this.settle(task, attempt, result);
     } catch (err) {
@@ -467,7 +464,7 @@ export class Runner {
     await this.o.failure.beforeAttempt(this, task);
     const logPath = this.o.paths.attemptLog(task.id, attempt);
     const logFd = await this.logs.open(task.id, attempt);
-    if (this.ioError) {
+    if (this.halted) {
       closeSync(logFd);
       return { exitCode: null, signal: null, timedOut: false, stopped: true, durationMs: 0, killedHard: false };
     }
@@ -508,7 +505,7 @@ export class Runner {
       this.o.journal.flush();
     }
     void proc.remote?.then((w) => {
-      if (!w || this.procs.get(task.id) !== proc || this.ioError) return;
+      if (!w || this.procs.get(task.id) !== proc || this.halted) return;
       this.emit({ event: 'task_on_worker', task: task.id, attempt, job: w.job, worker: w.worker, pid: w.pid });
       this.o.journal.flush();
     });
@@ -736,7 +733,7 @@ export class Runner {
 
   /** Records an escalation: the event, the task's escalation file, the hook. */
   escalate(task: Task, level: EscalationLevel, reason: string, attempt: number | null): void {
-    if (this.ioError) return;
+    if (this.halted) return;
     this.emit({ event: 'escalation', task: task.id, level, reason });
     this.track(this.o.failure.escalate(this, task, level, reason, attempt).catch((err: unknown) => this.abortOn(err)));
   }

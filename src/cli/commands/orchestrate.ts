@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { COMMAND_META } from './index.js';
-import { driveArgs, planArg, onlyArgs, onlyOf } from '../shared-args.js';
+import { driveArgs, planArg, onlyArgs, runArgsOf } from '../shared-args.js';
 
 export default defineCommand({
   meta: COMMAND_META.orchestrate,
@@ -16,21 +16,6 @@ export default defineCommand({
   },
   async run({ args }) {
     const { orchestrate } = await import('../orchestrate-run.js');
-    process.exitCode = await orchestrate({
-      plan: args.plan,
-      workdir: args.workdir,
-      only: onlyOf(args),
-      resume: args.resume === true,
-      dryRun: args['dry-run'] === true,
-      maxParallel: args['max-parallel'],
-      failFast: args['fail-fast'] === true,
-      json: args.json,
-      quiet: args.quiet,
-      home: args.home,
-      redis: args.redis,
-      queue: args.queue,
-      approve: args.approve,
-      force: args.force,
-    });
+    process.exitCode = await orchestrate({ ...runArgsOf(args), resume: args.resume === true });
   },
 });

@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { COMMAND_META } from './index.js';
-import { driveArgs, planArg, onlyArgs, onlyOf } from '../shared-args.js';
+import { driveArgs, planArg, onlyArgs, runArgsOf } from '../shared-args.js';
 
 export default defineCommand({
   meta: COMMAND_META.run,
@@ -15,20 +15,6 @@ export default defineCommand({
   },
   async run({ args }) {
     const { runPlan } = await import('../run-plan.js');
-    process.exitCode = await runPlan({
-      plan: args.plan,
-      workdir: args.workdir,
-      only: onlyOf(args),
-      dryRun: args['dry-run'] === true,
-      maxParallel: args['max-parallel'],
-      failFast: args['fail-fast'] === true,
-      json: args.json,
-      quiet: args.quiet,
-      home: args.home,
-      redis: args.redis,
-      queue: args.queue,
-      approve: args.approve,
-      force: args.force,
-    });
+    process.exitCode = await runPlan(runArgsOf(args));
   },
 });

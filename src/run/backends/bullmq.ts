@@ -6,8 +6,10 @@ import type { Queue } from 'bullmq';
 import { redisLibs } from './libs.js';
 import type { Redis } from 'ioredis';
 import { AadError, IoError, UsageError, refusedWrite } from '../../errors.js';
-import type { AttemptDone, Spawner, SpawnRequest, TaskProcess } from '../process.js';
-import { BULL_PREFIX, FILE_PIECE, jobId, keys, sign, withTimeout, type EndReport, type JobPayload, type RedisTarget } from './wire.js';
+import { failedAtOnce, type AttemptDone, type Spawner, type SpawnRequest, type TaskProcess } from '../process.js';
+import { maskText } from '../mask.js';
+import { fileName } from '../../store/paths.js';
+import { BULL_PREFIX, jobId, keys, sign, withTimeout, type EndReport, type JobPayload, type RedisTarget } from './wire.js';
 
 /**
  * The remote backend, on the runner's side: a Spawner whose attempts are BullMQ jobs taken by `aad worker`s
@@ -150,7 +152,7 @@ export class RemoteWorkers {
       const until = Date.now() + this.leaseMs + graceMs + 2000;
       let left = [...jobs];
       while (left.length > 0 && Date.now() < until) {
-        const held = left.length === 0 ? [] : await this.redis.mget(left.map((j) => this.k.lease(j)));
+        const held = await this.redis.mget(left.map((j) => this.k.lease(j)));
         left = left.filter((_, i) => held[i] !== null && held[i] !== 'done');
         if (left.length > 0) await new Promise((r) => setTimeout(r, 100));
       }
@@ -172,8 +174,7 @@ export class RemoteWorkers {
     try {
       fd = req.logFd ?? openSync(req.logPath, 'a');
     } catch (err) {
-      const io = refusedWrite(err, req.logPath);
-      return ended({ exitCode: null, signal: null, timedOut: false, stopped: false, durationMs: 0, killedHard: false, spawnError: `cannot open log ${req.logPath}: ${(err as Error).message}`, ioError: io });
+      return failedAtOnce(`cannot open log ${req.logPath}: ${(err as Error).message}`, Date.now(), refusedWrite(err, req.logPath));
     }
     let resolve!: (d: AttemptDone) => void;
     const done = new Promise<AttemptDone>((r) => (resolve = r));
@@ -363,7 +364,7 @@ export class RemoteWorkers {
 
   /** The folder of the run directory where a remote attempt's outputs go (made empty when `make`). */
   private outputsFolder(a: Attempt, make: boolean): string {
-    const dir = path.join(this.run!.runDir, 'remote', safeName(a.task), String(a.attempt));
+    const dir = path.join(this.run!.runDir, 'remote', fileName(a.task), String(a.attempt));
     if (make) {
       try {
         mkdirSync(dir, { recursive: true });
@@ -483,14 +484,6 @@ export class RemoteWorkers {
   }
 }
 
-function ended(d: AttemptDone): TaskProcess {
-  return { pid: undefined, procStart: undefined, done: Promise.resolve(d), stop() {}, kill() {} };
-}
-
-function safeName(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
 /** Opens a client and checks it answers (and that Redis is 7 or later); a usage error naming the URL otherwise. */
 export async function openRedis(target: RedisTarget, who: 'runner' | 'worker'): Promise<Redis> {
   const { Redis } = redisLibs();
@@ -513,12 +506,8 @@ export async function openRedis(target: RedisTarget, who: 'runner' | 'worker'): 
   } catch (err) {
     redis.disconnect();
     const why = cause && /Connection is closed/.test((err as Error).message) ? cause.message : (err as Error).message;
-    throw new UsageError(`cannot use Redis at ${target.shown}: ${maskSecret(why, target.options.password)}`);
+    throw new UsageError(`cannot use Redis at ${target.shown}: ${maskText(why, target.options.password ? [target.options.password] : [])}`);
   }
   return redis;
-}
-
-function maskSecret(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('***') : text;
 }
 

@@ -62,7 +62,7 @@ export class GroupGuard {
       this.start();
     });
     this.child = child;
-    for (const [pgid, g] of this.groups) this.send(`+${pgid} ${wholeMs(g.leaseMs)} ${wholeMs(g.graceMs)}`);
+    for (const [pgid, g] of this.groups) this.send(guardLine(pgid, g));
   }
 
   private send(line: string): void {
@@ -71,8 +71,9 @@ export class GroupGuard {
 
   /** Guards a task's group: it is stopped when no tick came for `leaseMs`, and killed `graceMs` later. */
   add(pgid: number, leaseMs: number, graceMs: number): void {
-    this.groups.set(pgid, { leaseMs, graceMs });
-    this.send(`+${pgid} ${wholeMs(leaseMs)} ${wholeMs(graceMs)}`);
+    const g = { leaseMs, graceMs };
+    this.groups.set(pgid, g);
+    this.send(guardLine(pgid, g));
   }
 
   /** The task's group is gone: it is no longer guarded (its id may be reused). */
@@ -92,7 +93,8 @@ export class GroupGuard {
   }
 }
 
-/** Whole milliseconds, at least 100 (bash compares integers). */
-function wholeMs(ms: number): string {
-  return String(Math.max(100, Math.round(ms)));
+/** The line that tells the guard of a group: `+pgid lease grace`, in whole milliseconds of at least 100 (bash compares integers). */
+function guardLine(pgid: number, g: { leaseMs: number; graceMs: number }): string {
+  const ms = (x: number) => String(Math.max(100, Math.round(x)));
+  return `+${pgid} ${ms(g.leaseMs)} ${ms(g.graceMs)}`;
 }
